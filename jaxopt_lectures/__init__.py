@@ -1,0 +1,13 @@
+"""jaxopt_lectures: the optimizers of five neural-network optimization lectures as optax transformations.
+
+Every optimizer is an optax ``GradientTransformation`` (those needing the loss take it as an extra
+argument the optax way), so it drops into ``optax.chain``, ``optax.MultiSteps`` and any Flax or
+Equinox training loop. The specification is ALGORITHMS.md; each docstring cites its section.
+"""
+
+from . import registry
+from .optimizers import *  # noqa: F403  (the flat public API)
+from .optimizers import __all__ as _optimizers_all
+
+__version__ = "0.1.0"
+__all__ = ["registry", *_optimizers_all]

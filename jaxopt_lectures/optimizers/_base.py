@@ -1,0 +1,203 @@
+"""Shared machinery of the first-order optimizers: argument checks, per-leaf maps, dtypes.
+
+Nothing here is an algorithm. What optax already offers (``optax.chain``,
+``optax.scale_by_learning_rate``, ``optax.safe_increment``) is used as is; this module adds
+only what optax lacks:
+
+* hyperparameter checks that name the argument and its valid range for concrete values and let
+  tracers through, so ``jax.vmap`` over a grid of hyperparameters still compiles to one program;
+* a per-leaf map with several outputs, so each algorithm reads as its per-array formula;
+* a dtype policy: every update and state leaf keeps the dtype of its parameter (float16 and
+  bfloat16 leaves are computed in float32 and cast back), whatever the dtype of a traced
+  hyperparameter.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+__all__ = [
+    "check_choice",
+    "check_float_params",
+    "check_learning_rate",
+    "check_range",
+    "compute_dtype",
+    "extra_args_transformation",
+    "global_sq_norm",
+    "leafwise",
+    "learning_rate_scale",
+    "power",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Argument checks
+# --------------------------------------------------------------------------------------------
+
+
+def _concrete_values(value: Any) -> np.ndarray | None:
+    """The value as a NumPy array when it is known now; None for tracers and schedules."""
+    if callable(value):
+        return None
+    if isinstance(value, jax.core.Tracer):
+        return None
+    if isinstance(value, (numbers.Number, np.ndarray, np.generic, jax.Array)):
+        try:
+            return np.asarray(value, dtype=np.float64)
+        except (TypeError, jax.errors.ConcretizationTypeError):  # pragma: no cover
+            return None
+    return None
+
+
+def check_range(
+    name: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> None:
+    """Raise ``ValueError`` naming ``name`` when a concrete ``value`` lies outside the range.
+
+    Tracers and schedules pass unchecked, so ``jax.vmap`` over hyperparameters keeps working.
+    NaN is always out of range.
+    """
+    arr = _concrete_values(value)
+    if arr is None:
+        return
+    ok = ~np.isnan(arr)
+    if low is not None:
+        ok &= (arr > low) if low_open else (arr >= low)
+    if high is not None:
+        ok &= (arr < high) if high_open else (arr <= high)
+    if not np.all(ok):
+        lo = "-inf" if low is None else f"{low:g}"
+        hi = "inf" if high is None else f"{high:g}"
+        interval = f"{'(' if low_open or low is None else '['}{lo}, {hi}{')' if high_open or high is None else ']'}"
+        bad = arr[~ok].ravel()[0] if arr.ndim else arr.item()
+        raise ValueError(f"{name} must lie in {interval}, got {bad!r}")
+
+
+def check_choice(name: str, value: Any, choices: Sequence[str]) -> None:
+    """Raise ``ValueError`` listing the accepted strings when ``value`` is not one of them."""
+    if value not in choices:
+        listed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {listed}; got {value!r}")
+
+
+def check_learning_rate(learning_rate: Any, name: str = "learning_rate", allow_schedule: bool = True) -> None:
+    """A learning rate is a non-negative number, array, tracer or (if allowed) an optax schedule."""
+    if callable(learning_rate):
+        if not allow_schedule:
+            raise TypeError(
+                f"{name} is the initial value of a per-parameter state here and cannot be a "
+                f"schedule; pass a number or an array, got {learning_rate!r}"
+            )
+        return
+    check_range(name, learning_rate, low=0.0)
+
+
+def check_float_params(tree: Any, what: str = "params") -> None:
+    """Raise ``TypeError`` when any leaf is not a floating-point (or complex) array."""
+    leaves, _ = jax.tree_util.tree_flatten_with_path(tree)
+    for path, leaf in leaves:
+        dtype = jnp.result_type(leaf)
+        if not jnp.issubdtype(dtype, jnp.inexact):
+            where = jax.tree_util.keystr(path) or "<root>"
+            raise TypeError(
+                f"{what}{where} has dtype {dtype}; optimizers of jaxopt_lectures update "
+                "floating-point parameters only (cast with .astype(jnp.float32) or similar)"
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# Per-leaf computation
+# --------------------------------------------------------------------------------------------
+
+
+def compute_dtype(dtype: Any) -> jnp.dtype:
+    """The dtype an update is computed in: float16/bfloat16 are promoted to float32."""
+    dtype = jnp.dtype(dtype)
+    if jnp.issubdtype(dtype, jnp.floating) and dtype.itemsize < 4:
+        return jnp.dtype(jnp.float32)
+    return dtype
+
+
+def leafwise(fn: Callable[..., tuple], tree: Any, *rest: Any, n_out: int) -> tuple:
+    """Apply ``fn(leaf, *other_leaves) -> tuple of n_out arrays`` to every leaf of ``tree``.
+
+    Returns ``n_out`` pytrees shaped like ``tree``. ``rest`` are pytrees with the structure of
+    ``tree`` (or ``None`` to pass ``None`` for every leaf, for optional state fields).
+    """
+    leaves, treedef = jax.tree.flatten(tree)
+    others = [[None] * len(leaves) if r is None else treedef.flatten_up_to(r) for r in rest]
+    outs = [fn(*args) for args in zip(leaves, *others)]
+    if not outs:
+        return tuple(treedef.unflatten([]) for _ in range(n_out))
+    return tuple(treedef.unflatten([o[i] for o in outs]) for i in range(n_out))
+
+
+def as_compute(x: Any, like: jax.Array) -> jax.Array:
+    """Cast a hyperparameter (float, array or tracer) to the compute dtype of ``like``."""
+    return jnp.asarray(x, compute_dtype(like.dtype))
+
+
+def power(base: Any, count: jax.Array, dtype: Any) -> jax.Array:
+    """``base ** count`` for an int32 step counter, in ``dtype`` (used by bias corrections)."""
+    return jnp.asarray(base, dtype) ** count.astype(dtype)
+
+
+def global_sq_norm(tree: Any) -> jax.Array:
+    """‖g‖² over every leaf of a pytree, in the widest compute dtype of its leaves."""
+    leaves = jax.tree.leaves(tree)
+    if not leaves:
+        return jnp.zeros((), jnp.float32)
+    dtype = jnp.result_type(*[compute_dtype(x.dtype) for x in leaves])
+    return sum(jnp.sum(jnp.square(x.astype(dtype))) for x in leaves)
+
+
+def zeros_like_tree(tree: Any) -> Any:
+    return jax.tree.map(jnp.zeros_like, tree)
+
+
+def full_like_tree(tree: Any, value: Any) -> Any:
+    """Each leaf filled with ``value`` (a number or a tracer) in the leaf's dtype."""
+    return jax.tree.map(lambda x: jnp.broadcast_to(jnp.asarray(value, x.dtype), x.shape), tree)
+
+
+# --------------------------------------------------------------------------------------------
+# Transformations
+# --------------------------------------------------------------------------------------------
+
+
+def extra_args_transformation(init: Callable, update: Callable) -> optax.GradientTransformationExtraArgs:
+    """Wrap ``init``/``update(updates, state, params, **extra_args)`` as optax expects.
+
+    Every primitive of this library accepts (and ignores) extra keyword arguments it does not
+    use, so it drops into ``optax.chain`` next to line searches that pass ``value`` or ``value_fn``.
+    Parameters are checked to be floating point when the state is created.
+    """
+
+    def init_fn(params):
+        check_float_params(params)
+        return init(params)
+
+    return optax.GradientTransformationExtraArgs(init_fn, update)
+
+
+def learning_rate_scale(learning_rate: Any) -> optax.GradientTransformation:
+    """``optax.scale_by_learning_rate`` (multiply by −η, or by −η(t) for a schedule)."""
+    return optax.scale_by_learning_rate(learning_rate)
+
+
+def chain(*transforms: Iterable[optax.GradientTransformation]) -> optax.GradientTransformationExtraArgs:
+    """``optax.chain`` that always returns the extra-args protocol."""
+    return optax.with_extra_args_support(optax.chain(*transforms))

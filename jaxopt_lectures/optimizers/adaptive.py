@@ -1,0 +1,301 @@
+"""Per-parameter adaptive rates: AdaGrad, RMSProp, AdaDelta (ALGORITHMS.md §3).
+
+Every formula keeps the lecture's placement of ε selectable through ``eps_in_sqrt``:
+``True`` divides by √(s + ε) (L0, L1, L4), ``False`` by √s + ε (L2, torch). Where the
+accumulator is exactly zero the gradient is zero too (s ≥ g²), and the step is defined as 0
+instead of 0/0 = NaN; that guard is the only addition to the lecture formulas.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from ._base import (
+    as_compute,
+    chain,
+    check_choice,
+    check_learning_rate,
+    check_range,
+    extra_args_transformation,
+    full_like_tree,
+    global_sq_norm,
+    leafwise,
+    learning_rate_scale,
+    zeros_like_tree,
+)
+from .momentum import scale_by_momentum, scale_by_nesterov
+
+__all__ = [
+    "RMSPROP_INITS",
+    "adadelta",
+    "adagrad",
+    "rmsprop",
+    "scale_by_adadelta",
+    "scale_by_adagrad",
+    "scale_by_rmsprop",
+]
+
+RMSPROP_INITS = ("zeros", "first_grad")
+
+
+def _is_zero(x: Any) -> bool:
+    """True when ``x`` is a concrete number equal to 0 (tracers are never 'zero')."""
+    return isinstance(x, (int, float)) and x == 0
+
+
+def divide_by_root(g: jax.Array, s: jax.Array, eps: jax.Array, eps_in_sqrt: bool) -> jax.Array:
+    """g/√(s+ε) or g/(√s+ε), and 0 where s = 0 and ε = 0 (then g = 0 too: no 0/0)."""
+    if eps_in_sqrt:
+        t = s + eps
+        return jnp.where(t > 0, g * jax.lax.rsqrt(jnp.where(t > 0, t, 1)), 0)
+    t = jnp.sqrt(s) + eps
+    return jnp.where(t > 0, g / jnp.where(t > 0, t, 1), 0)
+
+
+# --------------------------------------------------------------------------------------------
+# AdaGrad
+# --------------------------------------------------------------------------------------------
+
+
+class AdagradState(NamedTuple):
+    """Running sum of squared gradients s."""
+
+    sum_of_squares: Any
+
+
+def scale_by_adagrad(
+    eps: Any = 1e-8, *, eps_in_sqrt: bool = True, initial_accumulator: Any = 0.0
+) -> optax.GradientTransformationExtraArgs:
+    """AdaGrad direction: s ← s + g² ; return g/√(s+ε) (or g/(√s+ε)). ALGORITHMS.md §3."""
+    check_range("eps", eps, low=0.0)
+    check_range("initial_accumulator", initial_accumulator, low=0.0)
+
+    def init(params):
+        return AdagradState(full_like_tree(params, initial_accumulator))
+
+    def update(updates, state, params=None, **extra_args):
+        del params, extra_args
+
+        def leaf(g, s):
+            e = as_compute(eps, g)
+            gc = g.astype(e.dtype)
+            s = s.astype(e.dtype) + gc * gc  # s ← s + g²
+            return divide_by_root(gc, s, e, eps_in_sqrt).astype(g.dtype), s.astype(g.dtype)
+
+        out, s = leafwise(leaf, updates, state.sum_of_squares, n_out=2)
+        return out, AdagradState(s)
+
+    return extra_args_transformation(init, update)
+
+
+def adagrad(
+    learning_rate: Any,
+    eps: Any = 1e-8,
+    eps_in_sqrt: bool = True,
+    initial_accumulator: Any = 0.0,
+) -> optax.GradientTransformationExtraArgs:
+    """AdaGrad (Duchi et al. 2011): s ← s + g² ; w ← w − η g/√(s+ε). ALGORITHMS.md §3.
+
+    Args:
+      learning_rate: η ≥ 0 (number, array, tracer or optax schedule).
+      eps: ε ≥ 0.
+      eps_in_sqrt: ``True`` η g/√(s+ε) as L0, L1, L4 write it (and ``optax.adagrad``);
+        ``False`` η g/(√s+ε) as L2 writes it (δ + √s; and ``torch.optim.Adagrad``).
+      initial_accumulator: s₀ ≥ 0 (0 in the lectures and torch, 0.1 in optax).
+    """
+    check_learning_rate(learning_rate)
+    return chain(
+        scale_by_adagrad(eps, eps_in_sqrt=eps_in_sqrt, initial_accumulator=initial_accumulator),
+        learning_rate_scale(learning_rate),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# RMSProp
+# --------------------------------------------------------------------------------------------
+
+
+class RmspropState(NamedTuple):
+    """Step count, EMA of squared gradients s and (``centered``) EMA of gradients m̄."""
+
+    count: jax.Array
+    nu: Any
+    mu: Any
+
+
+def scale_by_rmsprop(
+    decay: Any = 0.9,
+    eps: Any = 1e-8,
+    *,
+    eps_in_sqrt: bool = True,
+    centered: bool = False,
+    init: str = "zeros",
+    scalar: bool = False,
+) -> optax.GradientTransformationExtraArgs:
+    """RMSProp direction: s ← γs + (1−γ)g² ; return g/√(s+ε). ALGORITHMS.md §3.
+
+    ``centered`` also tracks m̄ ← γm̄ + (1−γ)g and divides by √(s − m̄² + ε) (Graves 2013;
+    ``torch.optim.RMSprop(centered=True)``). ``init="first_grad"`` starts from s = g₀² (L4's
+    G(0) = (∇E(w₀))²), so the first step is ≈ η·sign(g₀). ``scalar`` keeps one accumulator of
+    ‖g‖² over all parameters (L3 eq. 35).
+    """
+    check_range("decay", decay, low=0.0, high=1.0, high_open=True)
+    check_range("eps", eps, low=0.0)
+    check_choice("init", init, RMSPROP_INITS)
+    if scalar and centered:
+        raise ValueError("centered=True needs per-parameter statistics; it cannot be combined with scalar=True")
+    first_grad = init == "first_grad"
+
+    def init_fn(params):
+        if scalar:
+            leaves = jax.tree.leaves(params)
+            dtype = jnp.result_type(*leaves) if leaves else jnp.float32
+            nu = jnp.zeros((), dtype)
+        else:
+            nu = zeros_like_tree(params)
+        mu = zeros_like_tree(params) if centered else None
+        return RmspropState(jnp.zeros([], jnp.int32), nu, mu)
+
+    def update(updates, state, params=None, **extra_args):
+        del params, extra_args
+        first = state.count == 0
+
+        if scalar:
+            sq = global_sq_norm(updates)
+            g_ = as_compute(decay, sq)
+            prev = jnp.where(first, sq, state.nu) if first_grad else state.nu.astype(sq.dtype)
+            nu = g_ * prev + (1 - g_) * sq  # v ← γv + (1−γ)‖g‖²   (L3 eq. 35)
+
+            def leaf(g):
+                e = as_compute(eps, g)
+                return divide_by_root(g.astype(e.dtype), nu.astype(e.dtype), e, eps_in_sqrt).astype(g.dtype)
+
+            out = jax.tree.map(leaf, updates)
+            return out, RmspropState(optax.safe_increment(state.count), nu.astype(state.nu.dtype), None)
+
+        def leaf(g, s, m):
+            gam = as_compute(decay, g)
+            e = as_compute(eps, g)
+            gc = g.astype(gam.dtype)
+            g2 = gc * gc
+            s = s.astype(gam.dtype)
+            if first_grad:
+                s = jnp.where(first, g2, s)  # G(0) = g₀²  (L4)
+            s = gam * s + (1 - gam) * g2  # s ← γs + (1−γ)g²
+            if centered:
+                m = gam * m.astype(gam.dtype) + (1 - gam) * gc  # m̄ ← γm̄ + (1−γ)g
+                var = jnp.maximum(s - m * m, 0)  # ≥ 0 exactly; max() removes rounding below 0
+                out = divide_by_root(gc, var, e, eps_in_sqrt)
+                return out.astype(g.dtype), s.astype(g.dtype), m.astype(g.dtype)
+            return divide_by_root(gc, s, e, eps_in_sqrt).astype(g.dtype), s.astype(g.dtype), None
+
+        out, nu, mu = leafwise(leaf, updates, state.nu, state.mu, n_out=3)
+        return out, RmspropState(optax.safe_increment(state.count), nu, mu if centered else None)
+
+    return extra_args_transformation(init_fn, update)
+
+
+def rmsprop(
+    learning_rate: Any,
+    decay: Any = 0.9,
+    eps: Any = 1e-8,
+    eps_in_sqrt: bool = True,
+    centered: bool = False,
+    momentum: Any = 0.0,
+    nesterov: bool = False,
+    init: str = "zeros",
+    scalar: bool = False,
+) -> optax.GradientTransformationExtraArgs:
+    """RMSProp (Tieleman & Hinton 2012): s ← γs + (1−γ)g² ; w ← w − η g/√(s+ε). ALGORITHMS.md §3.
+
+    Args:
+      learning_rate: η ≥ 0 (number, array, tracer or optax schedule).
+      decay: γ (ρ in L2) in [0, 1).
+      eps: ε ≥ 0.
+      eps_in_sqrt: ``True`` √(s+ε) (L0, L1, L4; ``optax.rmsprop``); ``False`` √s + ε
+        (``torch.optim.RMSprop``).
+      centered: divide by the running variance s − m̄² instead of s (torch ``centered``).
+      momentum: α in [0, 1): v ← αv − η g/√(s+ε) ; w ← w + v (torch ``momentum``).
+      nesterov: with ``momentum > 0``, L2's RMSProp with Nesterov momentum (gradient at the
+        look-ahead point w + αv), re-parameterised like :func:`nesterov`.
+      init: ``"zeros"`` s₀ = 0, or ``"first_grad"`` s = g₀² at the first step (L4: G(0) = g₀²).
+      scalar: one accumulator v ← γv + (1−γ)‖g‖² for all parameters (L3 eq. 35).
+    """
+    check_learning_rate(learning_rate)
+    check_range("momentum", momentum, low=0.0, high=1.0, high_open=True)
+    if nesterov and _is_zero(momentum):
+        raise ValueError("nesterov=True needs momentum in (0, 1); got momentum=0")
+    parts = [
+        scale_by_rmsprop(decay, eps, eps_in_sqrt=eps_in_sqrt, centered=centered, init=init, scalar=scalar),
+        learning_rate_scale(learning_rate),
+    ]
+    if nesterov:
+        parts.append(scale_by_nesterov(momentum))
+    elif not _is_zero(momentum):
+        parts.append(scale_by_momentum(momentum, form="classic"))
+    return chain(*parts)
+
+
+# --------------------------------------------------------------------------------------------
+# AdaDelta
+# --------------------------------------------------------------------------------------------
+
+
+class AdadeltaState(NamedTuple):
+    """EMA of squared gradients G and of squared steps D."""
+
+    grad_sq: Any
+    step_sq: Any
+
+
+def scale_by_adadelta(
+    rho: Any = 0.9, eps: Any = 1e-6, *, eps_in_sqrt: bool = True
+) -> optax.GradientTransformationExtraArgs:
+    """AdaDelta direction (Zeiler 2012), ALGORITHMS.md §3.
+
+    G ← ρG + (1−ρ)g² ; Δ = √(D+ε)/√(G+ε) ⊙ g ; D ← ρD + (1−ρ)Δ² ; return Δ.
+    ``eps_in_sqrt=False`` uses L1's numerator √D + ε (the denominator stays √(G+ε)).
+    """
+    check_range("rho", rho, low=0.0, high=1.0, high_open=True)
+    check_range("eps", eps, low=0.0)
+
+    def init(params):
+        return AdadeltaState(zeros_like_tree(params), zeros_like_tree(params))
+
+    def update(updates, state, params=None, **extra_args):
+        del params, extra_args
+
+        def leaf(g, gs, ds):
+            r = as_compute(rho, g)
+            e = as_compute(eps, g)
+            gc = g.astype(r.dtype)
+            gs = r * gs.astype(r.dtype) + (1 - r) * gc * gc  # G ← ρG + (1−ρ)g²
+            ds = ds.astype(r.dtype)
+            numer = jnp.sqrt(ds + e) if eps_in_sqrt else jnp.sqrt(ds) + e
+            delta = divide_by_root(numer * gc, gs, e, True)  # Δ = √(D+ε)/√(G+ε) g
+            ds = r * ds + (1 - r) * delta * delta  # D ← ρD + (1−ρ)Δ²
+            return delta.astype(g.dtype), gs.astype(g.dtype), ds.astype(g.dtype)
+
+        out, gs, ds = leafwise(leaf, updates, state.grad_sq, state.step_sq, n_out=3)
+        return out, AdadeltaState(gs, ds)
+
+    return extra_args_transformation(init, update)
+
+
+def adadelta(
+    learning_rate: Any = 1.0, rho: Any = 0.9, eps: Any = 1e-6, eps_in_sqrt: bool = True
+) -> optax.GradientTransformationExtraArgs:
+    """AdaDelta: w ← w − η √(D+ε)/√(G+ε) ⊙ g (ALGORITHMS.md §3; L1, L4; Zeiler 2012).
+
+    Args:
+      learning_rate: η ≥ 0; 1 in Zeiler's paper and ``torch.optim.Adadelta``.
+      rho: ρ in [0, 1).
+      eps: ε ≥ 0.
+      eps_in_sqrt: ``True`` √(D+ε)/√(G+ε) (L4, Zeiler, torch, optax); ``False`` (√D+ε)/√(G+ε) (L1).
+    """
+    check_learning_rate(learning_rate)
+    return chain(scale_by_adadelta(rho, eps, eps_in_sqrt=eps_in_sqrt), learning_rate_scale(learning_rate))

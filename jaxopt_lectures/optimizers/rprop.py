@@ -1,0 +1,165 @@
+"""Resilient backpropagation, Rprop, in the four variants L4 names (ALGORITHMS.md §4).
+
+Step sizes adapt to the sign of gᵢ(t−1)·gᵢ(t):
+
+    Δᵢ ← min(η⁺Δᵢ, Δmax)  if gᵢ(t−1)gᵢ(t) > 0
+    Δᵢ ← max(η⁻Δᵢ, Δmin)  if gᵢ(t−1)gᵢ(t) < 0
+    Δᵢ unchanged           otherwise
+    wᵢ ← wᵢ − sign(gᵢ)Δᵢ
+
+Variants differ only in what happens on a sign change (Riedmiller & Braun 1993; Igel & Hüsken
+2000, 2003):
+
+* ``"rprop-"`` as written above;
+* ``"rprop+"`` undoes the previous weight step and forgets the gradient (gᵢ(t) := 0);
+* ``"irprop-"`` takes no step and forgets the gradient; this is ``torch.optim.Rprop``;
+* ``"irprop+"`` forgets the gradient and undoes the previous step only if the loss went up,
+  E(t) > E(t−1); it needs the loss, passed as the extra argument ``value`` the optax way.
+
+``optax.rprop`` is not used: in optax 0.2.8 it returns the previous step's update (one step
+late) and has only iRprop−.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from ._base import (
+    as_compute,
+    chain,
+    check_choice,
+    check_learning_rate,
+    check_range,
+    extra_args_transformation,
+    full_like_tree,
+    leafwise,
+    zeros_like_tree,
+)
+
+__all__ = ["RPROP_VARIANTS", "rprop", "scale_by_rprop"]
+
+RPROP_VARIANTS = ("rprop-", "rprop+", "irprop-", "irprop+")
+
+
+class RpropState(NamedTuple):
+    """gᵢ(t−1) as the rule remembers it, step sizes Δᵢ, and for the '+' variants the last
+    weight change Δwᵢ (and for iRprop+ the last loss)."""
+
+    prev_grad: Any
+    step_size: Any
+    prev_step: Any
+    prev_value: Any
+
+
+def _value_dtype(params: Any) -> Any:
+    """The loss is stored in the widest float dtype of the parameters (float32 at least)."""
+    leaves = jax.tree.leaves(params)
+    return jnp.result_type(jnp.float32, *[x.dtype for x in leaves])
+
+
+def _check_rprop_args(learning_rate, eta_minus, eta_plus, min_step, max_step, variant) -> None:
+    check_learning_rate(learning_rate, allow_schedule=False)
+    check_range("eta_minus", eta_minus, low=0.0, high=1.0, low_open=True, high_open=True)
+    check_range("eta_plus", eta_plus, low=1.0, low_open=True)
+    check_range("min_step", min_step, low=0.0)
+    check_range("max_step", max_step, low=0.0)
+    check_choice("variant", variant, RPROP_VARIANTS)
+    if isinstance(min_step, (int, float)) and isinstance(max_step, (int, float)) and min_step > max_step:
+        raise ValueError(f"min_step must not exceed max_step; got min_step={min_step}, max_step={max_step}")
+
+
+def scale_by_rprop(
+    learning_rate: Any = 0.01,
+    eta_minus: Any = 0.5,
+    eta_plus: Any = 1.2,
+    min_step: Any = 1e-6,
+    max_step: Any = 50.0,
+    *,
+    variant: str = "irprop-",
+) -> optax.GradientTransformationExtraArgs:
+    """Rprop primitive: returns the weight decrement sign(gᵢ)Δᵢ (or the undo of the last step).
+
+    The result is meant to be negated (``optax.scale(-1)``); :func:`rprop` does that. The
+    initial step Δ₀ is ``learning_rate``: it is state, so it cannot be a schedule.
+    """
+    _check_rprop_args(learning_rate, eta_minus, eta_plus, min_step, max_step, variant)
+    backtrack = variant in ("rprop+", "irprop+")
+    needs_value = variant == "irprop+"
+
+    def init(params):
+        return RpropState(
+            prev_grad=zeros_like_tree(params),
+            step_size=full_like_tree(params, learning_rate),
+            prev_step=zeros_like_tree(params) if backtrack else None,
+            prev_value=jnp.full((), jnp.inf, _value_dtype(params)) if needs_value else None,
+        )
+
+    def update(updates, state, params=None, value=None, **extra_args):
+        del params, extra_args
+        if needs_value:
+            if value is None:
+                raise TypeError(
+                    "rprop(variant='irprop+') needs the loss: call update(grads, state, params, value=loss)"
+                )
+            value = jnp.asarray(value, state.prev_value.dtype)
+            went_up = value > state.prev_value  # E(t) > E(t−1)
+
+        def leaf(g, g_prev, step, dw_prev):
+            em, ep = as_compute(eta_minus, g), as_compute(eta_plus, g)
+            lo, hi = as_compute(min_step, g), as_compute(max_step, g)
+            gc, step = g.astype(em.dtype), step.astype(em.dtype)
+            s = gc * g_prev.astype(em.dtype)  # gᵢ(t)·gᵢ(t−1)
+            step = jnp.where(s > 0, jnp.minimum(step * ep, hi), jnp.where(s < 0, jnp.maximum(step * em, lo), step))
+            flipped = s < 0
+            if variant == "rprop-":
+                dec, g_keep = jnp.sign(gc) * step, gc
+            elif variant == "irprop-":
+                g_keep = jnp.where(flipped, 0, gc)  # forget: gᵢ(t) := 0
+                dec = jnp.sign(g_keep) * step
+            else:
+                dw_prev = dw_prev.astype(em.dtype)
+                undo = -dw_prev if variant == "rprop+" else jnp.where(went_up, -dw_prev, 0)
+                dw = jnp.where(flipped, undo, -jnp.sign(gc) * step)  # Δwᵢ(t)
+                g_keep = jnp.where(flipped, 0, gc)
+                dec = -dw
+            dw_out = (-dec).astype(g.dtype) if backtrack else None
+            return dec.astype(g.dtype), g_keep.astype(g.dtype), step.astype(g.dtype), dw_out
+
+        dec, g_keep, step, dw = leafwise(leaf, updates, state.prev_grad, state.step_size, state.prev_step, n_out=4)
+        return dec, RpropState(g_keep, step, dw, value if needs_value else None)
+
+    return extra_args_transformation(init, update)
+
+
+def rprop(
+    learning_rate: Any = 0.01,
+    eta_minus: Any = 0.5,
+    eta_plus: Any = 1.2,
+    min_step: Any = 1e-6,
+    max_step: Any = 50.0,
+    variant: str = "irprop-",
+) -> optax.GradientTransformationExtraArgs:
+    """Rprop: wᵢ ← wᵢ − sign(gᵢ)Δᵢ with sign-adapted Δᵢ (L1, L3, L4; ALGORITHMS.md §4).
+
+    Args:
+      learning_rate: the initial step Δ₀ ≥ 0 (0.1 or 0.01 in the lectures; 0.01 in torch).
+      eta_minus: η⁻ in (0, 1), the shrink factor on a sign change.
+      eta_plus: η⁺ > 1, the growth factor while the sign holds.
+      min_step, max_step: Δmin ≤ Δmax, both ≥ 0.
+      variant: ``"rprop-"``, ``"rprop+"``, ``"irprop-"`` (default; = ``torch.optim.Rprop``)
+        or ``"irprop+"`` (pass the loss as ``value=`` to ``update``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp
+      >>> f = lambda w: jnp.sum(w ** 2)
+      >>> opt = rprop(0.1, variant="irprop+")
+      >>> w = jnp.array([1.0, -2.0]); state = opt.init(w)
+      >>> u, state = opt.update(jax.grad(f)(w), state, w, value=f(w))
+      >>> u
+      Array([-0.1,  0.1], dtype=float32)
+    """
+    return chain(scale_by_rprop(learning_rate, eta_minus, eta_plus, min_step, max_step, variant=variant), optax.scale(-1.0))
