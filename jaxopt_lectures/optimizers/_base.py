@@ -145,6 +145,17 @@ def leafwise(fn: Callable[..., tuple], tree: Any, *rest: Any, n_out: int) -> tup
     return tuple(treedef.unflatten([o[i] for o in outs]) for i in range(n_out))
 
 
+def after(x: jax.Array, dep: jax.Array) -> jax.Array:
+    """``x``, made to depend on ``dep`` (``dep > +inf`` is never true, not even for NaN).
+
+    A scheduling device, not math. XLA:CPU gives every output of an update its own loop; when
+    a state array is overwritten in place, every other loop that reads its old value must run
+    first, or XLA copies the whole array. Making the overwriting loop consume a value of the
+    other loop turns that order into a data dependency.
+    """
+    return jnp.where(dep > jnp.inf, jnp.zeros_like(x), x)
+
+
 def as_compute(x: Any, like: jax.Array) -> jax.Array:
     """Cast a hyperparameter (float, array or tracer) to the compute dtype of ``like``."""
     return jnp.asarray(x, compute_dtype(like.dtype))

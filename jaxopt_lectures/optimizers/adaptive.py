@@ -56,6 +56,11 @@ def divide_by_root(g: jax.Array, s: jax.Array, eps: jax.Array, eps_in_sqrt: bool
     return jnp.where(t > 0, g / jnp.where(t > 0, t, 1), 0)
 
 
+def _safe_div(a: jax.Array, b: jax.Array) -> jax.Array:
+    """a/b, and 0 where b = 0 (there a = 0 too in the callers: g = 0 and ε = 0)."""
+    return jnp.where(b > 0, a / jnp.where(b > 0, b, 1), 0)
+
+
 # --------------------------------------------------------------------------------------------
 # AdaGrad
 # --------------------------------------------------------------------------------------------
@@ -275,9 +280,18 @@ def scale_by_adadelta(
             gc = g.astype(r.dtype)
             gs = r * gs.astype(r.dtype) + (1 - r) * gc * gc  # G ← ρG + (1−ρ)g²
             ds = ds.astype(r.dtype)
-            numer = jnp.sqrt(ds + e) if eps_in_sqrt else jnp.sqrt(ds) + e
-            delta = divide_by_root(numer * gc, gs, e, True)  # Δ = √(D+ε)/√(G+ε) g
-            ds = r * ds + (1 - r) * delta * delta  # D ← ρD + (1−ρ)Δ²
+            if not eps_in_sqrt:
+                delta = divide_by_root((jnp.sqrt(ds) + e) * gc, gs, e, True)  # (√D+ε)/√(G+ε) g
+                ds = r * ds + (1 - r) * delta * delta  # D ← ρD + (1−ρ)Δ²
+                return delta.astype(g.dtype), gs.astype(g.dtype), ds.astype(g.dtype)
+            # Same math, arranged for memory traffic (XLA:CPU has no multi-output fusion, so
+            # each output is its own loop): D' is formed from g²(D+ε)/(G'+ε) = Δ², and Δ is
+            # recovered from the new D' alone, Δ² = g²(D'+ρε)/(ρ(G'+ε) + (1−ρ)g²) (substitute
+            # D' = ρD + (1−ρ)Δ² into Δ² = g²(D+ε)/(G'+ε) and solve), so the old D is read only
+            # by the loop that overwrites it: no temporaries, no copies.
+            g2 = gc * gc
+            ds = r * ds + (1 - r) * _safe_div(g2 * (ds + e), gs + e)  # D ← ρD + (1−ρ)Δ²
+            delta = gc * jnp.sqrt(_safe_div(ds + r * e, r * (gs + e) + (1 - r) * g2))
             return delta.astype(g.dtype), gs.astype(g.dtype), ds.astype(g.dtype)
 
         out, gs, ds = leafwise(leaf, updates, state.grad_sq, state.step_sq, n_out=3)

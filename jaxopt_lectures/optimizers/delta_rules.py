@@ -18,6 +18,7 @@ import jax.numpy as jnp
 import optax
 
 from ._base import (
+    after,
     as_compute,
     chain,
     check_learning_rate,
@@ -57,7 +58,8 @@ def scale_by_delta_delta(
             rate = rate.astype(gm.dtype) + gm * gc * g_prev.astype(gm.dtype)  # ηᵢ ← ηᵢ + γ gᵢ(t) gᵢ(t−1)
             if min_rate is not None:
                 rate = jnp.maximum(rate, as_compute(min_rate, g))
-            return (rate * gc).astype(g.dtype), rate.astype(g.dtype), g
+            rate = rate.astype(g.dtype)
+            return (rate * gc).astype(g.dtype), rate, after(g, rate)  # old gᵢ(t−1) read first
 
         out, rate, g_prev = leafwise(leaf, updates, state.rate, state.prev_grad, n_out=3)
         return out, DeltaDeltaState(rate, g_prev)
@@ -104,7 +106,8 @@ def scale_by_delta_bar_delta(
             agree = gbar * gc  # ḡᵢ(t−1) gᵢ(t)
             rate = rate + jnp.where(agree > 0, k, jnp.where(agree < 0, -p * rate, 0))  # ηᵢ ← ηᵢ + Δηᵢ
             gbar = th * gbar + (1 - th) * gc  # ḡ ← θḡ + (1−θ)g
-            return (rate * gc).astype(g.dtype), rate.astype(g.dtype), gbar.astype(g.dtype)
+            rate = rate.astype(g.dtype)
+            return (rate * gc).astype(g.dtype), rate, after(gbar.astype(g.dtype), rate)
 
         out, rate, gbar = leafwise(leaf, updates, state.rate, state.grad_avg, n_out=3)
         return out, DeltaBarDeltaState(rate, gbar)

@@ -22,6 +22,7 @@ import jax.numpy as jnp
 import optax
 
 from ._base import (
+    after,
     as_compute,
     chain,
     check_learning_rate,
@@ -67,7 +68,7 @@ def scale_by_quickprop(learning_rate: Any, max_growth: Any = 1.75) -> optax.Grad
             use_gd = (state.count == 0) | (dwp == 0)
             dw = jnp.where(use_gd, -lr * gc, factor * dwp)  # Δwᵢ(t)
             dw = dw.astype(g.dtype)
-            return -dw, g, dw
+            return -dw, after(g, dw), dw  # the old gᵢ(t−1) is read before it is overwritten
 
         out, g_prev, dw = leafwise(leaf, updates, state.prev_grad, state.prev_step, n_out=3)
         return out, QuickpropState(optax.safe_increment(state.count), g_prev, dw)

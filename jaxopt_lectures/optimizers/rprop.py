@@ -46,10 +46,11 @@ RPROP_VARIANTS = ("rprop-", "rprop+", "irprop-", "irprop+")
 
 
 class RpropState(NamedTuple):
-    """gᵢ(t−1) as the rule remembers it, step sizes Δᵢ, and for the '+' variants the last
-    weight change Δwᵢ (and for iRprop+ the last loss)."""
+    """sign gᵢ(t−1) as the rule remembers it (int8: −1, 0 or +1; only the sign enters the
+    rule), step sizes Δᵢ, and for the '+' variants the last weight change Δwᵢ (and for iRprop+
+    the last loss)."""
 
-    prev_grad: Any
+    prev_sign: Any
     step_size: Any
     prev_step: Any
     prev_value: Any
@@ -92,7 +93,7 @@ def scale_by_rprop(
 
     def init(params):
         return RpropState(
-            prev_grad=zeros_like_tree(params),
+            prev_sign=jax.tree.map(lambda x: jnp.zeros(x.shape, jnp.int8), params),
             step_size=full_like_tree(params, learning_rate),
             prev_step=zeros_like_tree(params) if backtrack else None,
             prev_value=jnp.full((), jnp.inf, _value_dtype(params)) if needs_value else None,
@@ -100,6 +101,7 @@ def scale_by_rprop(
 
     def update(updates, state, params=None, value=None, **extra_args):
         del params, extra_args
+        went_up = None
         if needs_value:
             if value is None:
                 raise TypeError(
@@ -108,29 +110,34 @@ def scale_by_rprop(
             value = jnp.asarray(value, state.prev_value.dtype)
             went_up = value > state.prev_value  # E(t) > E(t−1)
 
-        def leaf(g, g_prev, step, dw_prev):
+        def leaf(g, sign_prev, step, dw_prev):
             em, ep = as_compute(eta_minus, g), as_compute(eta_plus, g)
             lo, hi = as_compute(min_step, g), as_compute(max_step, g)
-            gc, step = g.astype(em.dtype), step.astype(em.dtype)
-            s = gc * g_prev.astype(em.dtype)  # gᵢ(t)·gᵢ(t−1)
+            step = step.astype(em.dtype)
+            sign_g = jnp.sign(g).astype(jnp.int8)
+            s = sign_g * sign_prev  # sign of gᵢ(t)·gᵢ(t−1)
             step = jnp.where(s > 0, jnp.minimum(step * ep, hi), jnp.where(s < 0, jnp.maximum(step * em, lo), step))
-            flipped = s < 0
+            # Memory traffic: XLA:CPU gives every output its own loop. The remembered sign is
+            # overwritten in place, so every other reader of the old sign must run first; the
+            # "| (step < 0)" (never true: Δ ≥ 0) makes that order a data dependency instead
+            # of a copy of the old state.
+            forget = (s < 0) if variant != "rprop-" else jnp.zeros_like(s, bool)
+            sign_keep = jnp.where(forget | (step < 0), jnp.int8(0), sign_g)  # '−'/'i': gᵢ(t) := 0
             if variant == "rprop-":
-                dec, g_keep = jnp.sign(gc) * step, gc
+                dec = sign_g.astype(em.dtype) * step
             elif variant == "irprop-":
-                g_keep = jnp.where(flipped, 0, gc)  # forget: gᵢ(t) := 0
-                dec = jnp.sign(g_keep) * step
+                dec = sign_keep.astype(em.dtype) * step  # no step where the sign flipped
             else:
+                # the flip, read back from the new sign (kept sign 0 but gᵢ(t) ≠ 0)
+                flipped = (sign_keep == 0) & (sign_g != 0)
                 dw_prev = dw_prev.astype(em.dtype)
                 undo = -dw_prev if variant == "rprop+" else jnp.where(went_up, -dw_prev, 0)
-                dw = jnp.where(flipped, undo, -jnp.sign(gc) * step)  # Δwᵢ(t)
-                g_keep = jnp.where(flipped, 0, gc)
-                dec = -dw
+                dec = -jnp.where(flipped, undo, -sign_g.astype(em.dtype) * step)  # −Δwᵢ(t)
             dw_out = (-dec).astype(g.dtype) if backtrack else None
-            return dec.astype(g.dtype), g_keep.astype(g.dtype), step.astype(g.dtype), dw_out
+            return dec.astype(g.dtype), sign_keep, step.astype(g.dtype), dw_out
 
-        dec, g_keep, step, dw = leafwise(leaf, updates, state.prev_grad, state.step_size, state.prev_step, n_out=4)
-        return dec, RpropState(g_keep, step, dw, value if needs_value else None)
+        dec, sign_keep, step, dw = leafwise(leaf, updates, state.prev_sign, state.step_size, state.prev_step, n_out=4)
+        return dec, RpropState(sign_keep, step, dw, value if needs_value else None)
 
     return extra_args_transformation(init, update)
 

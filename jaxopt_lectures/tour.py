@@ -1,0 +1,303 @@
+"""The first tour: every registered optimizer and variant on three lecture problems.
+
+For each optimizer variant and problem, a log-spaced grid of learning rates around the registry's
+default runs in one compiled program (``jax.vmap`` over the rate, ``lax.scan`` over a fixed number
+of steps), and the best rate that did not diverge is reported with its final loss, the gap
+f − f* and the first step at which f − f* ≤ tol. Selection: the fewest steps to tolerance; among
+rates that never reach it, the smallest final gap. Issue 6 turns the tour into the lectures'
+figures and worked examples; this module is its first table.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import inspect
+import io
+import math
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import jax.numpy as jnp
+import numpy as np
+
+from . import registry
+from ._run import run_learning_rate_grid
+from .problems import Problem, get_problem
+
+__all__ = [
+    "FULL",
+    "QUICK",
+    "TOUR_PROBLEMS",
+    "TourRow",
+    "TourSettings",
+    "format_rows",
+    "learning_rate_grid",
+    "select_learning_rate",
+    "tour_cases",
+    "tour_rows",
+]
+
+#: The tour's problems (issue 2, item 6): L0's quadratic, Rosenbrock, Beale.
+TOUR_PROBLEMS = ("quadratic_l0", "rosenbrock", "beale")
+
+
+@dataclasses.dataclass(frozen=True)
+class TourSettings:
+    """How hard the tour tries.
+
+    Attributes:
+      num_steps: optimizer steps per run.
+      num_learning_rates: grid points, log-spaced over ``default · 10^[decades_below, decades_above]``.
+      decades_below, decades_above: the grid's span around the registry's default learning rate.
+      tol: the tolerance on f − f* for "steps to tolerance".
+    """
+
+    num_steps: int
+    num_learning_rates: int
+    decades_below: float = 3.0
+    decades_above: float = 1.0
+    tol: float = 1e-6
+
+
+QUICK = TourSettings(num_steps=500, num_learning_rates=8)
+FULL = TourSettings(num_steps=3000, num_learning_rates=16)
+
+
+@dataclasses.dataclass(frozen=True)
+class TourRow:
+    """One line of the tour table (``None`` where a value does not exist, e.g. all rates diverged)."""
+
+    problem: str
+    optimizer: str
+    variant: str
+    learning_rate: float | None
+    final_loss: float | None
+    gap: float | None  # f − f* at the last step
+    steps_to_tol: int | None  # first k with f(x_k) − f* ≤ tol
+    num_steps: int
+    tol: float
+    num_diverged: int  # grid points that diverged
+    grid_low: float | None
+    grid_high: float | None
+
+    @property
+    def label(self) -> str:
+        """``"optimizer (variant)"``, or just the optimizer when it has one variant of the same meaning."""
+        return f"{self.optimizer} ({self.variant})" if self.variant else self.optimizer
+
+    @property
+    def at_grid_edge(self) -> bool:
+        """The chosen rate is an end of the grid: a wider grid might do better."""
+        return self.learning_rate is not None and self.learning_rate in (self.grid_low, self.grid_high)
+
+    @property
+    def reached_tol(self) -> bool:
+        return self.steps_to_tol is not None
+
+
+def _default_learning_rate(spec: registry.OptimizerSpec) -> float | None:
+    """The registry's default rate, else the factory's; ``None`` when the optimizer has none."""
+    if "learning_rate" in spec.defaults:
+        return float(spec.defaults["learning_rate"])
+    param = inspect.signature(spec.factory).parameters.get("learning_rate")
+    if param is None:
+        return None
+    if param.default is inspect.Parameter.empty:
+        raise ValueError(f"optimizer {spec.name!r} has no default learning rate in the registry or its factory")
+    return float(param.default)
+
+
+def learning_rate_grid(default: float, settings: TourSettings) -> np.ndarray:
+    """``num_learning_rates`` log-spaced rates over ``default · 10^[−decades_below, decades_above]``."""
+    exponents = np.linspace(-settings.decades_below, settings.decades_above, settings.num_learning_rates)
+    return default * 10.0**exponents
+
+
+def select_learning_rate(values: np.ndarray, f_star: float, tol: float) -> tuple[int | None, int | None, int]:
+    """Pick the best grid point from ``values[i, k] = f(x_k)`` of rate ``i``.
+
+    A run diverged when any value is non-finite or the last value exceeds the first. Among the
+    others: the fewest steps to f − f* ≤ tol, ties (and runs that never reach tol) by the
+    smallest final gap. Returns ``(best index or None, its steps to tol or None, number diverged)``.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    gaps = values - f_star
+    diverged = ~np.all(np.isfinite(values), axis=1) | (values[:, -1] > values[:, 0])
+    below = gaps <= tol
+    reached = below.any(axis=1) & ~diverged
+    first = np.where(reached, np.argmax(below, axis=1), np.iinfo(np.int64).max)
+    candidates = [i for i in range(values.shape[0]) if not diverged[i]]
+    if not candidates:
+        return None, None, int(diverged.sum())
+    best = min(candidates, key=lambda i: (first[i], gaps[i, -1]))
+    return best, (int(first[best]) if reached[best] else None), int(diverged.sum())
+
+
+def tour_cases(optimizers: Iterable[str] | None = None) -> list[tuple[registry.OptimizerSpec, str, dict[str, Any]]]:
+    """``(spec, variant name, variant kwargs)`` for every registered optimizer and variant.
+
+    An optimizer without registered variants runs once with its defaults (variant name ``""``).
+    """
+    names = registry.names() if optimizers is None else list(optimizers)
+    cases = []
+    for name in names:
+        spec = registry.get(name)
+        if not spec.variants:
+            cases.append((spec, "", {}))
+        for variant_name, variant in spec.variants.items():
+            cases.append((spec, variant_name, dict(variant.kwargs)))
+    return cases
+
+
+def _run_case(
+    spec: registry.OptimizerSpec, variant_kwargs: dict[str, Any], problem: Problem, settings: TourSettings, dtype: Any
+) -> tuple[np.ndarray, np.ndarray | None]:
+    default_lr = _default_learning_rate(spec)
+    extra = spec.needs(**variant_kwargs)
+    if default_lr is None:  # no learning rate to tune: one run (vmapped over a dummy axis)
+        grid = None
+
+        def make(_):
+            return spec.make(**variant_kwargs)
+
+        lrs = np.zeros(1)
+    else:
+        grid = lrs = learning_rate_grid(default_lr, settings)
+
+        def make(lr):
+            return spec.make(**{**variant_kwargs, "learning_rate": lr})
+
+    values, _ = run_learning_rate_grid(
+        problem.fun,
+        problem.x0,
+        make,
+        lrs,
+        settings.num_steps,
+        extra_args=extra,
+        residual_fn=problem.residual_fn,
+        dtype=dtype,
+    )
+    return values, grid
+
+
+def tour_rows(
+    *,
+    quick: bool = False,
+    settings: TourSettings | None = None,
+    problems: Sequence[str] = TOUR_PROBLEMS,
+    optimizers: Iterable[str] | None = None,
+    dtype: Any = jnp.float32,
+    progress: Callable[[str], None] | None = None,
+) -> list[TourRow]:
+    """Run the tour and return its rows (problem-major, then registry order).
+
+    Args:
+      quick: use :data:`QUICK` settings instead of :data:`FULL` (ignored when ``settings`` is given).
+      settings: explicit :class:`TourSettings`.
+      problems: names from :data:`jaxopt_lectures.problems.PROBLEMS`.
+      optimizers: registry names (default: all).
+      dtype: float32 by default; every tour problem reaches f − f* ≤ 1e-6 in float32 (f* = 0
+        there, so the tolerance is not limited by rounding of f*).
+      progress: called with a short message before each compiled run.
+    """
+    settings = settings or (QUICK if quick else FULL)
+    resolved = [get_problem(p) for p in problems]
+    cases = tour_cases(optimizers)
+    rows = []
+    total = len(resolved) * len(cases)
+    for p_index, problem in enumerate(resolved):
+        for c_index, (spec, variant_name, variant_kwargs) in enumerate(cases):
+            if progress is not None:
+                label = f"{spec.name} ({variant_name})" if variant_name else spec.name
+                progress(f"[{p_index * len(cases) + c_index + 1}/{total}] {problem.name}: {label}")
+            values, grid = _run_case(spec, variant_kwargs, problem, settings, dtype)
+            best, steps, num_diverged = select_learning_rate(values, problem.f_star, settings.tol)
+            final = None if best is None else float(values[best, -1])
+            rows.append(TourRow(
+                problem=problem.name,
+                optimizer=spec.name,
+                variant=variant_name,
+                learning_rate=None if best is None or grid is None else float(grid[best]),
+                final_loss=final,
+                gap=None if final is None else final - problem.f_star,
+                steps_to_tol=steps,
+                num_steps=settings.num_steps,
+                tol=settings.tol,
+                num_diverged=num_diverged,
+                grid_low=None if grid is None else float(grid[0]),
+                grid_high=None if grid is None else float(grid[-1]),
+            ))
+    return rows
+
+
+# ----------------------------------------------------------------------------------------------
+# Formatting
+# ----------------------------------------------------------------------------------------------
+
+_DASH = "—"
+COLUMNS = ("problem", "optimizer (variant)", "learning rate", "final loss", "f − f*", "steps to tol")
+
+
+def _g(x: float | None, digits: int = 3) -> str:
+    if x is None:
+        return _DASH
+    if x == 0 or (math.isfinite(x) and 1e-3 <= abs(x) < 1e4):
+        return f"{x:.{digits + 1}g}"
+    return f"{x:.{digits - 1}e}"
+
+
+def _display(row: TourRow) -> tuple[str, ...]:
+    lr = _g(row.learning_rate) + ("*" if row.at_grid_edge else "")
+    if row.final_loss is None:
+        lr = f"all {row.num_diverged} diverged"
+    return (row.problem, row.label, lr, _g(row.final_loss), _g(row.gap), _DASH if row.steps_to_tol is None else str(row.steps_to_tol))
+
+
+def format_rows(rows: Sequence[TourRow], fmt: str = "text") -> str:
+    """The table as ``"text"`` (aligned columns), ``"markdown"`` or ``"csv"`` (every field, full precision)."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        fields = [f.name for f in dataclasses.fields(TourRow)] + ["at_grid_edge"]
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(fields)
+        for row in rows:
+            writer.writerow(["" if (v := getattr(row, f)) is None else v for f in fields])
+        return buf.getvalue()
+    body = [_display(r) for r in rows]
+    if fmt == "markdown":
+        lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+        lines += ["| " + " | ".join(cells) + " |" for cells in body]
+        return "\n".join(lines) + "\n"
+    if fmt != "text":
+        raise ValueError(f"fmt must be one of 'text', 'markdown', 'csv'; got {fmt!r}")
+    widths = [max(len(c) for c in col) for col in zip(COLUMNS, *body)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip() for cells in body]
+    return "\n".join(lines) + "\n"
+
+
+def footnote(rows: Sequence[TourRow]) -> str:
+    """What the table's settings were, in one paragraph."""
+    if not rows:
+        return ""
+    r = rows[0]
+    return (
+        f"{r.num_steps} steps per run; best of a log-spaced learning-rate grid (default · 10^[−3, 1]) "
+        f"that did not diverge; steps to tol = first step with f − f* ≤ {r.tol:g}; "
+        f"* = the chosen rate is an end of the grid.\n"
+    )
+
+
+def _stderr_progress(message: str) -> None:  # pragma: no cover - interactive only
+    print(f"\r\033[K{message}", end="", file=sys.stderr, flush=True)
+
+
+def timed_tour(**kwargs: Any) -> tuple[list[TourRow], float]:
+    """``tour_rows(**kwargs)`` and its wall time in seconds."""
+    start = time.perf_counter()
+    rows = tour_rows(**kwargs)
+    return rows, time.perf_counter() - start
