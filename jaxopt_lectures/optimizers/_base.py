@@ -68,12 +68,14 @@ def check_range(
     """Raise ``ValueError`` naming ``name`` when a concrete ``value`` lies outside the range.
 
     Tracers and schedules pass unchecked, so ``jax.vmap`` over hyperparameters keeps working.
-    NaN is always out of range.
+    NaN is always out of range, and so is +inf unless ``high=inf`` is given explicitly.
     """
     arr = _concrete_values(value)
     if arr is None:
         return
     ok = ~np.isnan(arr)
+    if high is None:
+        ok &= arr < np.inf
     if low is not None:
         ok &= (arr > low) if low_open else (arr >= low)
     if high is not None:
@@ -84,6 +86,19 @@ def check_range(
         interval = f"{'(' if low_open or low is None else '['}{lo}, {hi}{')' if high_open or high is None else ']'}"
         bad = arr[~ok].ravel()[0] if arr.ndim else arr.item()
         raise ValueError(f"{name} must lie in {interval}, got {bad!r}")
+
+
+def is_concrete_zero(value: Any) -> bool:
+    """True when ``value`` is known now (not a tracer) and every entry of it is 0."""
+    arr = _concrete_values(value)
+    return arr is not None and bool(np.all(arr == 0))
+
+
+def check_order(low_name: str, low: Any, high_name: str, high: Any) -> None:
+    """Raise ``ValueError`` when concrete values have ``low > high`` anywhere."""
+    lo, hi = _concrete_values(low), _concrete_values(high)
+    if lo is not None and hi is not None and np.any(lo > hi):
+        raise ValueError(f"{low_name} must not exceed {high_name}; got {low_name}={low!r}, {high_name}={high!r}")
 
 
 def check_choice(name: str, value: Any, choices: Sequence[str]) -> None:
@@ -201,12 +216,18 @@ def extra_args_transformation(init: Callable, update: Callable) -> optax.Gradien
         check_float_params(params)
         return init(params)
 
-    return optax.GradientTransformationExtraArgs(init_fn, update)
+    def update_fn(updates, state, params=None, **extra_args):
+        check_float_params(updates, "updates (gradients)")  # at trace time: costs nothing per step
+        return update(updates, state, params, **extra_args)
+
+    return optax.GradientTransformationExtraArgs(init_fn, update_fn)
 
 
-def learning_rate_scale(learning_rate: Any) -> optax.GradientTransformation:
-    """``optax.scale_by_learning_rate`` (multiply by −η, or by −η(t) for a schedule)."""
-    return optax.scale_by_learning_rate(learning_rate)
+def learning_rate_scale(learning_rate: Any) -> optax.GradientTransformationExtraArgs:
+    """``optax.scale_by_learning_rate`` (multiply by −η, or by −η(t) for a schedule), with the
+    float check of the incoming updates every primitive here makes."""
+    inner = optax.scale_by_learning_rate(learning_rate)
+    return extra_args_transformation(inner.init, lambda u, s, p=None, **_: inner.update(u, s, p))
 
 
 def chain(*transforms: Iterable[optax.GradientTransformation]) -> optax.GradientTransformationExtraArgs:

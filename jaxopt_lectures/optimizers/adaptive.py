@@ -23,6 +23,7 @@ from ._base import (
     extra_args_transformation,
     full_like_tree,
     global_sq_norm,
+    is_concrete_zero,
     leafwise,
     learning_rate_scale,
     zeros_like_tree,
@@ -43,8 +44,8 @@ RMSPROP_INITS = ("zeros", "first_grad")
 
 
 def _is_zero(x: Any) -> bool:
-    """True when ``x`` is a concrete number equal to 0 (tracers are never 'zero')."""
-    return isinstance(x, (int, float)) and x == 0
+    """True when ``x`` is known now and 0 (tracers are never 'zero')."""
+    return is_concrete_zero(x)
 
 
 def divide_by_root(g: jax.Array, s: jax.Array, eps: jax.Array, eps_in_sqrt: bool) -> jax.Array:

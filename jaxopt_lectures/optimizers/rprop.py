@@ -33,6 +33,7 @@ from ._base import (
     chain,
     check_choice,
     check_learning_rate,
+    check_order,
     check_range,
     extra_args_transformation,
     full_like_tree,
@@ -67,10 +68,9 @@ def _check_rprop_args(learning_rate, eta_minus, eta_plus, min_step, max_step, va
     check_range("eta_minus", eta_minus, low=0.0, high=1.0, low_open=True, high_open=True)
     check_range("eta_plus", eta_plus, low=1.0, low_open=True)
     check_range("min_step", min_step, low=0.0)
-    check_range("max_step", max_step, low=0.0)
+    check_range("max_step", max_step, low=0.0, high=float("inf"))  # inf: no cap
     check_choice("variant", variant, RPROP_VARIANTS)
-    if isinstance(min_step, (int, float)) and isinstance(max_step, (int, float)) and min_step > max_step:
-        raise ValueError(f"min_step must not exceed max_step; got min_step={min_step}, max_step={max_step}")
+    check_order("min_step", min_step, "max_step", max_step)
 
 
 def scale_by_rprop(

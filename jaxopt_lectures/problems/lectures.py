@@ -30,9 +30,9 @@ quadratic_l0 = register_problem(Problem(
     f_star=0.0,
     residual_fn=_quadratic_l0_residuals,
     bounds=((-5.5, 1.5), (-3.0, 1.5)),
-    source=(
-        "Lecture L0 (d2l 'Momentum', ALGORITHMS.md §10 example 5): GD oscillates at η = 0.4, "
-        "diverges at 0.6; start (−5, −2) as in d2l's train_2d"
+    source="L0 (after d2l, 'Momentum'), ALGORITHMS.md §10 example 5; start (−5, −2) as in d2l",
+    description=(
+        "ill-conditioned quadratic 0.1 x1² + 2 x2² (Hessian eigenvalues 0.2 and 4): GD oscillates at "
+        "η = 0.4 and diverges above 0.5; momentum at η = 0.6 converges with β = 0.5"
     ),
-    description="ill-conditioned quadratic 0.1 x1² + 2 x2² (Hessian eigenvalues 0.2 and 4)",
 ))

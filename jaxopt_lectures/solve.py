@@ -1,0 +1,266 @@
+"""A compiled optimisation loop with the lectures' stopping criteria: ``minimize``, ``least_squares``.
+
+L3 (ALGORITHMS.md §9) stops an iterative method when
+
+    ‖∇f(x_k)‖ ≤ gtol,   |f(x_{k+1}) − f(x_k)| ≤ ftol,   ‖∇f(x_{k+1}) − ∇f(x_k)‖ ≤ gdtol,   k = max_steps.
+
+``minimize`` runs any optax transformation (ours or optax's) under those rules as one
+``lax.while_loop``: no Python runs per step, so it is as fast as a bare ``lax.scan`` and it
+vectorises with ``jax.vmap`` (over starting points or over traced hyperparameters) and nests in
+``jax.jit``. A tolerance ≤ 0 switches its criterion off (``ftol = gdtol = 0`` by default: an
+exactly repeated value, as after an iRprop− step that flips every sign, is not convergence).
+
+Every transformation receives the extra arguments ``value`` (f(x_k)), ``grad`` (∇f(x_k)) and
+``value_fn`` (f itself) the optax way (``optax.with_extra_args_support`` lets plain
+transformations ignore them), so line searches, Newton and quasi-Newton methods, and
+``rprop(variant="irprop+")`` run here unchanged; ``least_squares`` adds ``residual_fn``.
+
+A non-finite value or gradient after a step ends the loop with ``diverged=True`` and returns the
+last finite iterate, never NaN parameters.
+
+What optax lacks and is written here: optax has no driver loop (its docs show a Python ``for``
+or ``lax.while_loop`` written by the user), jaxopt's solvers are not optax transformations.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+
+__all__ = ["History", "OptimizeResult", "REASONS", "least_squares", "minimize"]
+
+# What ended the loop: ``result.reason`` is an index into this tuple (an array, so that it
+# survives ``jit`` and ``vmap``); ``result.reason_name`` gives the words.
+REASONS = ("running", "gtol", "ftol", "gdtol", "max_steps", "diverged")
+_RUNNING, _GTOL, _FTOL, _GDTOL, _MAX_STEPS, _DIVERGED = range(len(REASONS))
+
+
+class History(NamedTuple):
+    """Per-step record of a run with ``record=True``: buffers of length ``max_steps``.
+
+    Entry k holds the iterate x_k the k-th step started from (k = 0 is ``x0``), its value and
+    gradient norm; the final iterate is the result's ``params``. Entries k ≥ ``num_steps`` were
+    never reached: ``mask`` is False there and values and norms are NaN, parameters repeat the
+    final iterate.
+    """
+
+    values: jax.Array
+    grad_norms: jax.Array
+    params: Any
+    mask: jax.Array
+
+
+class OptimizeResult(NamedTuple):
+    """Outcome of :func:`minimize` / :func:`least_squares`.
+
+    Attributes:
+      params: the final iterate (the last finite one if the run diverged).
+      value: f(params).
+      grad_norm: ‖∇f(params)‖.
+      num_steps: optimizer steps taken (accepted updates, including a final one that diverged).
+      converged: a tolerance criterion (gtol, ftol or gdtol) fired.
+      diverged: the value or gradient became non-finite.
+      reason: index into :data:`REASONS` of the criterion that stopped the loop.
+      history: :class:`History` when ``record=True``, else ``None``.
+      state: the optimizer state at the end.
+    """
+
+    params: Any
+    value: jax.Array
+    grad_norm: jax.Array
+    num_steps: jax.Array
+    converged: jax.Array
+    diverged: jax.Array
+    reason: jax.Array
+    history: History | None = None
+    state: Any = None
+
+    @property
+    def reason_name(self) -> Any:
+        """``REASONS[reason]`` (a string, or a nested list of them for a batched result)."""
+        import numpy as np
+
+        codes = np.asarray(self.reason)
+        if codes.ndim == 0:
+            return REASONS[int(codes)]
+        return np.vectorize(lambda c: REASONS[int(c)])(codes).tolist()
+
+
+def _tree_norm(tree: Any) -> jax.Array:
+    leaves = jax.tree.leaves(tree)
+    if not leaves:
+        return jnp.zeros(())
+    return jnp.sqrt(sum(jnp.sum(jnp.square(jnp.abs(x))) for x in leaves))
+
+
+def _all_finite(tree: Any) -> jax.Array:
+    leaves = jax.tree.leaves(tree)
+    return jnp.all(jnp.stack([jnp.all(jnp.isfinite(x)) for x in leaves])) if leaves else jnp.array(True)
+
+
+def _check_loop_args(max_steps: Any, **tols: Any) -> None:
+    if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:
+        raise ValueError(f"max_steps must be an integer ≥ 1 (it sets the loop length); got {max_steps!r}")
+    for name, tol in tols.items():
+        try:
+            concrete = float(tol)
+        except (TypeError, jax.errors.ConcretizationTypeError, jax.errors.TracerArrayConversionError):
+            continue  # traced: vmap over tolerances is allowed
+        if not concrete >= 0:
+            raise ValueError(f"{name} must be ≥ 0 (0 switches the criterion off); got {tol!r}")
+
+
+class _Carry(NamedTuple):
+    k: jax.Array
+    params: Any
+    opt_state: Any
+    value: jax.Array
+    grad: Any
+    grad_norm: jax.Array
+    reason: jax.Array
+    history: History | None
+
+
+def _run(
+    value_and_grad: Callable,
+    extra: dict,
+    x0: Any,
+    optimizer: optax.GradientTransformation,
+    max_steps: int,
+    gtol: Any,
+    ftol: Any,
+    gdtol: Any,
+    record: bool,
+) -> OptimizeResult:
+    opt = optax.with_extra_args_support(optimizer)
+    value0, grad0 = value_and_grad(x0)
+    value0 = jnp.asarray(value0)
+    gnorm0 = _tree_norm(grad0)
+    dtype = value0.dtype
+
+    def stop_tests(k, value, grad_norm, value_prev, grad_step_norm, finite):
+        """The L3 criteria at iterate k, first that fires wins (divergence first)."""
+        reason = jnp.where(grad_norm <= gtol, _GTOL, _RUNNING)
+        if value_prev is not None:
+            reason = jnp.where((reason == _RUNNING) & (ftol > 0) & (jnp.abs(value - value_prev) <= ftol), _FTOL, reason)
+            reason = jnp.where((reason == _RUNNING) & (gdtol > 0) & (grad_step_norm <= gdtol), _GDTOL, reason)
+        reason = jnp.where((reason == _RUNNING) & (k >= max_steps), _MAX_STEPS, reason)
+        return jnp.where(finite, reason, _DIVERGED).astype(jnp.int32)
+
+    history = None
+    if record:
+        history = History(
+            values=jnp.full((max_steps,), jnp.nan, dtype),
+            grad_norms=jnp.full((max_steps,), jnp.nan, gnorm0.dtype),
+            params=jax.tree.map(lambda x: jnp.broadcast_to(x, (max_steps,) + jnp.shape(x)), x0),
+            mask=jnp.zeros((max_steps,), bool),
+        )
+    finite0 = jnp.isfinite(value0) & _all_finite(grad0)
+    reason0 = stop_tests(jnp.int32(0), value0, gnorm0, None, None, finite0)
+    carry = _Carry(jnp.int32(0), x0, opt.init(x0), value0, grad0, gnorm0, reason0, history)
+
+    def cond(c: _Carry):
+        return c.reason == _RUNNING
+
+    def body(c: _Carry) -> _Carry:
+        hist = c.history
+        if record:
+            hist = History(
+                hist.values.at[c.k].set(c.value),
+                hist.grad_norms.at[c.k].set(c.grad_norm),
+                jax.tree.map(lambda buf, x: buf.at[c.k].set(x), hist.params, c.params),
+                hist.mask.at[c.k].set(True),
+            )
+        updates, opt_state = opt.update(c.grad, c.opt_state, c.params, value=c.value, grad=c.grad, **extra)
+        params = optax.apply_updates(c.params, updates)
+        value, grad = value_and_grad(params)
+        value = jnp.asarray(value, dtype)
+        grad_norm = _tree_norm(grad)
+        k = c.k + 1
+        finite = jnp.isfinite(value) & _all_finite(grad) & _all_finite(params)
+        grad_step = _tree_norm(jax.tree.map(jnp.subtract, grad, c.grad))
+        reason = stop_tests(k, value, grad_norm, c.value, grad_step, finite)
+        new = _Carry(k, params, opt_state, value, grad, grad_norm, reason, hist)
+        # keep the last finite point (and its state) when the step diverged
+        keep_old = ~finite
+        old = c._replace(k=k, reason=reason, history=hist)
+        return jax.tree.map(lambda a, b: jnp.where(keep_old, a, b), old, new)
+
+    out = jax.lax.while_loop(cond, body, carry)
+    reason = out.reason
+    return OptimizeResult(
+        params=out.params,
+        value=out.value,
+        grad_norm=out.grad_norm,
+        num_steps=out.k,
+        converged=(reason == _GTOL) | (reason == _FTOL) | (reason == _GDTOL),
+        diverged=reason == _DIVERGED,
+        reason=reason,
+        history=out.history,
+        state=out.opt_state,
+    )
+
+
+def minimize(
+    fun: Callable[[Any], jax.Array],
+    x0: Any,
+    optimizer: optax.GradientTransformation,
+    *,
+    max_steps: int = 1000,
+    gtol: Any = 1e-6,
+    ftol: Any = 0.0,
+    gdtol: Any = 0.0,
+    record: bool = False,
+) -> OptimizeResult:
+    """Minimise ``fun`` from ``x0`` with ``optimizer`` until an L3 stopping criterion fires.
+
+    Args:
+      fun: scalar function of a pytree of parameters (differentiable with ``jax.grad``).
+      x0: starting parameters (any pytree of floating arrays).
+      optimizer: an optax transformation; it receives ``value``, ``grad`` and ``value_fn``.
+      max_steps: the most steps to take (a Python int ≥ 1; it sizes the history buffers).
+      gtol: stop when ‖∇f(x_k)‖ ≤ gtol (also checked at x0).
+      ftol: stop when |f(x_{k+1}) − f(x_k)| ≤ ftol (off when 0).
+      gdtol: stop when ‖∇f(x_{k+1}) − ∇f(x_k)‖ ≤ gdtol (off when 0).
+      record: keep a :class:`History` of every iterate.
+
+    Returns:
+      An :class:`OptimizeResult`. Under ``jax.vmap`` every field gains the batch axis.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> r = minimize(lambda x: jnp.sum((x - 1.0) ** 2), jnp.zeros(2), jl.sgd(0.25))
+      >>> r.reason_name, int(r.num_steps), bool(r.converged)
+      ('gtol', 21, True)
+    """
+    _check_loop_args(max_steps, gtol=gtol, ftol=ftol, gdtol=gdtol)
+    return _run(jax.value_and_grad(fun), {"value_fn": fun}, x0, optimizer, max_steps, gtol, ftol, gdtol, record)
+
+
+def least_squares(
+    residual_fn: Callable[[Any], Any],
+    x0: Any,
+    optimizer: optax.GradientTransformation,
+    *,
+    max_steps: int = 1000,
+    gtol: Any = 1e-6,
+    ftol: Any = 0.0,
+    gdtol: Any = 0.0,
+    record: bool = False,
+) -> OptimizeResult:
+    """Minimise f(x) = ½‖r(x)‖² with the loop of :func:`minimize`.
+
+    ``residual_fn`` maps parameters to a pytree of residuals; it is passed to the optimizer as
+    the extra argument ``residual_fn`` (Gauss–Newton and Levenberg–Marquardt use it), next to
+    ``value``, ``grad`` and ``value_fn``. Arguments as in :func:`minimize`.
+    """
+    _check_loop_args(max_steps, gtol=gtol, ftol=ftol, gdtol=gdtol)
+
+    def fun(x):
+        return 0.5 * sum(jnp.sum(jnp.square(r)) for r in jax.tree.leaves(residual_fn(x)))
+
+    extra = {"value_fn": fun, "residual_fn": residual_fn}
+    return _run(jax.value_and_grad(fun), extra, x0, optimizer, max_steps, gtol, ftol, gdtol, record)

@@ -1,0 +1,218 @@
+"""The command line and the tour: subprocess runs with exit codes, and the tour's rows in-process."""
+
+import csv
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from jaxopt_lectures import cli, registry, tour
+from jaxopt_lectures._run import run_learning_rate_grid
+from jaxopt_lectures.problems import get_problem
+
+TOUR_PROBLEMS = ("quadratic_l0", "rosenbrock", "beale")
+
+
+def run_cli(*args, timeout=300):
+    return subprocess.run(
+        [sys.executable, "-m", "jaxopt_lectures", *args], capture_output=True, text=True, timeout=timeout
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Subprocess runs: exit codes and what is printed
+# ----------------------------------------------------------------------------------------------
+
+
+def test_tour_quick_runs_every_optimizer_variant_and_problem(tmp_path):
+    out = tmp_path / "tour"
+    proc = run_cli("tour", "--quick", "--out", str(out), "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    assert tour.TOUR_PROBLEMS == TOUR_PROBLEMS
+    for problem in TOUR_PROBLEMS:
+        assert problem in proc.stdout
+    for name in registry.names():
+        assert name in proc.stdout, name
+
+    with open(out / "tour.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    cases = tour.tour_cases()
+    assert len(rows) == len(TOUR_PROBLEMS) * len(cases)  # every variant on every problem, once
+    seen = {(r["problem"], r["optimizer"], r["variant"]) for r in rows}
+    assert seen == {(p, spec.name, variant) for p in TOUR_PROBLEMS for spec, variant, _ in cases}
+    # Every printed row is in the text table too.
+    for spec, variant, _ in cases:
+        assert f"{spec.name} ({variant})" in proc.stdout
+    markdown = (out / "tour.md").read_text(encoding="utf-8")
+    assert markdown.startswith("| problem | optimizer (variant) |")
+    assert markdown.count("\n| quadratic_l0 |") == len(cases)
+
+
+def test_list_prints_every_optimizer_with_family_lecture_variants_and_extras():
+    proc = run_cli("list")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    for spec in registry.REGISTRY.values():
+        line = next((ln for ln in lines if ln.split()[:1] == [spec.name]), None)
+        assert line is not None, spec.name
+        assert spec.family in line and spec.lecture in line
+        for variant in spec.variants:
+            assert variant in line
+    rprop_line = next(ln for ln in lines if ln.startswith("rprop "))
+    assert "value (irprop+)" in rprop_line  # needed extras are shown
+
+
+def test_unknown_subcommand_exits_with_status_2():
+    proc = run_cli("bogus")
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    assert "usage:" in proc.stderr and "invalid choice" in proc.stderr
+
+
+def test_help_in_a_subprocess():
+    proc = run_cli("--help")
+    assert proc.returncode == 0 and "usage:" in proc.stdout and "tour" in proc.stdout and "list" in proc.stdout
+
+
+# In-process from here on: the same parser, without paying for a new interpreter each time.
+
+
+def test_list_problems_and_markdown(capsys):
+    assert cli.main(["list", "--problems"]) == 0
+    out = capsys.readouterr().out
+    for problem in TOUR_PROBLEMS:
+        assert problem in out
+    assert cli.main(["list", "--markdown"]) == 0
+    assert capsys.readouterr().out == cli.algorithm_table()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["frobnicate"],
+        ["tour", "--optimizers", "adam,no_such_optimizer"],
+        ["tour", "--problems", "nope"],
+        ["tour", "--steps", "0"],
+        ["tour", "--tol", "-1"],
+        ["list", "--bogus"],
+    ],
+)
+def test_argument_errors_exit_with_status_2(args, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(args)
+    assert info.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_unknown_names_are_listed_in_the_message(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["tour", "--optimizers", "adamm"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "adamm" in err and "valid: sgd, momentum" in err and "rprop" in err
+
+
+@pytest.mark.parametrize("args", [["--help"], ["tour", "--help"], ["list", "--help"]])
+def test_help_everywhere(args, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(args)
+    assert info.value.code == 0
+    assert "usage:" in capsys.readouterr().out
+
+
+def test_list_in_process_returns_0(capsys):
+    assert cli.main(["list"]) == 0
+    assert "rprop" in capsys.readouterr().out
+
+
+def test_tour_subset_in_process_writes_its_files(tmp_path, capsys):
+    status = cli.main(["tour", "--quick", "--optimizers", "sgd", "--problems", "quadratic_l0", "--steps", "300", "--out", str(tmp_path)])
+    assert status == 0
+    out = capsys.readouterr().out
+    assert "sgd (gd)" in out and "300 steps per run" in out
+    assert (tmp_path / "tour.csv").read_text().count("\n") == 2  # header + one row
+
+
+# ----------------------------------------------------------------------------------------------
+# The rows themselves
+# ----------------------------------------------------------------------------------------------
+
+
+def test_tour_rows_gd_momentum_adam_solve_the_l0_quadratic():
+    rows = tour.tour_rows(quick=True, problems=("quadratic_l0",), optimizers=("sgd", "momentum", "adam"))
+    assert {(r.optimizer, r.variant) for r in rows} == {
+        (spec.name, v) for spec, v, _ in tour.tour_cases(("sgd", "momentum", "adam"))
+    }
+    for row in rows:
+        assert row.problem == "quadratic_l0"
+        assert row.learning_rate is not None and row.grid_low <= row.learning_rate <= row.grid_high, row
+        assert row.gap is not None and row.gap <= 1e-6, row
+        assert row.steps_to_tol is not None and 0 < row.steps_to_tol <= row.num_steps, row
+    # GD's best rate on 0.1 x1² + 2 x2² (Hessian eigenvalues 0.2 and 4) must be stable: η < 2/4.
+    gd = next(r for r in rows if r.optimizer == "sgd")
+    assert gd.learning_rate < 0.5
+
+
+def test_run_grid_reports_divergence_as_data():
+    # GD on 0.1 x1² + 2 x2² diverges for every η > 2/λmax = 0.5 and converges below it.
+    problem = get_problem("quadratic_l0")
+    spec = registry.get("sgd")
+    values, x_final = run_learning_rate_grid(
+        problem.fun, problem.x0, lambda lr: spec.make(learning_rate=lr), [0.4, 0.6, 1.0, 2.0], 300
+    )
+    assert values.shape == (4, 301) and x_final.shape == (4, 2) and values.dtype == np.float32
+    np.testing.assert_allclose(values[:, 0], 10.5)  # values[:, 0] is f(x0)
+    assert tour.select_learning_rate(values, 0.0, 1e-6) == (0, int(np.argmax(values[0] <= 1e-6)), 3)
+    assert tour.select_learning_rate(values[1:], 0.0, 1e-6) == (None, None, 3)
+
+
+def test_run_grid_passes_value_to_optimizers_that_need_it():
+    problem = get_problem("beale")
+    spec = registry.get("rprop")
+    needs = spec.needs(variant="irprop+")
+    assert needs == ("value",)
+    make = lambda lr: spec.make(variant="irprop+", learning_rate=lr)  # noqa: E731
+    values, _ = run_learning_rate_grid(problem.fun, problem.x0, make, [0.01, 0.1], 200, extra_args=needs)
+    assert np.all(np.isfinite(values)) and np.all(values[:, -1] < 1e-6)
+    with pytest.raises(ValueError, match="needs residual_fn"):
+        run_learning_rate_grid(problem.fun, problem.x0, make, [0.1], 5, extra_args=("residual_fn",))
+    with pytest.raises(ValueError, match="cannot provide"):
+        run_learning_rate_grid(problem.fun, problem.x0, make, [0.1], 5, extra_args=("hessian",))
+
+
+def test_select_learning_rate():
+    tol = 1e-6
+    steady = np.array([1.0, 1e-3, 1e-7, 1e-9])  # reaches tol at step 2 and stays
+    fast_but_bouncing = np.array([1.0, 1e-7, 1e-2, 1e-2])  # touches tol at step 1, ends above it
+    slow = np.array([1.0, 1e-2, 1e-3, 1e-7])  # reaches tol at step 3
+    nan = np.array([1.0, np.nan, np.nan, np.nan])
+    rising = np.array([1.0, 0.5, 2.0, 3.0])
+    best, steps, diverged = tour.select_learning_rate(np.stack([nan, slow, fast_but_bouncing, steady, rising]), 0.0, tol)
+    assert (best, steps, diverged) == (3, 2, 2)
+    # Nothing ends within tol: the smallest final gap wins; its first touch of tol is still reported.
+    best, steps, diverged = tour.select_learning_rate(np.stack([np.array([1.0, 0.5, 0.1, 0.1]), fast_but_bouncing]), 0.0, tol)
+    assert (best, steps, diverged) == (1, 1, 0)
+    assert tour.select_learning_rate(np.stack([nan, rising]), 0.0, tol) == (None, None, 2)
+    # f* is subtracted.
+    assert tour.select_learning_rate(np.array([[11.0, 10.5, 10.0 + 1e-7]]), 10.0, tol) == (0, 2, 0)
+
+
+def test_learning_rate_grid_is_log_spaced_around_the_default():
+    grid = tour.learning_rate_grid(0.01, tour.QUICK)
+    assert len(grid) == tour.QUICK.num_learning_rates
+    np.testing.assert_allclose(grid[[0, -1]], [1e-4, 1.0])
+    np.testing.assert_allclose(np.diff(np.log(grid)), np.log(grid[1] / grid[0]))
+
+
+def test_format_rows_all_formats():
+    row = tour.TourRow("beale", "adam", "kingma_ba", 0.1, 1e-9, 1e-9, 42, 1000, 1e-6, 0, 1e-4, 1.0)
+    failed = tour.TourRow("rosenbrock", "delta_delta", "jacobs", None, None, None, None, 1000, 1e-6, 8, 1e-4, 1.0)
+    text = tour.format_rows([row, failed])
+    assert "adam (kingma_ba)" in text and "42" in text and "all 8 diverged" in text
+    assert tour.format_rows([row], "markdown").splitlines()[2].startswith("| beale | adam (kingma_ba) | 0.1")
+    csv_text = tour.format_rows([row, failed], "csv")
+    assert csv_text.splitlines()[0].startswith("problem,optimizer,variant,learning_rate")
+    assert len(csv_text.splitlines()) == 3
+    with pytest.raises(ValueError, match="fmt"):
+        tour.format_rows([row], "html")

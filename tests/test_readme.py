@@ -1,0 +1,57 @@
+"""The README stays true: its commands match CI, its code runs, its algorithm table covers the registry."""
+
+import pathlib
+import re
+import subprocess
+import sys
+
+import pytest
+
+from jaxopt_lectures import cli, registry
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+TOUR_COMMAND = 'pip install -e ".[all]" && jaxopt-lectures tour'
+TEST_COMMAND = 'pip install -e ".[all]" torch==2.13.0 && python -m pytest -q -m "not slow"'
+
+
+def _blocks(language):
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def test_the_two_newcomer_commands():
+    bash = [b.strip() for b in _blocks("bash")]
+    assert TOUR_COMMAND in bash and TEST_COMMAND in bash
+
+
+def test_the_test_command_is_the_one_ci_runs():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci_commands = [ln.strip() for ln in ci.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    readme_test = TEST_COMMAND.split(" && ")[1]
+    assert ci_commands[-1] == readme_test
+    assert 'pip install -q -e ".[all]"' in ci and "torch==2.13.0" in ci
+
+
+def test_algorithm_table_lists_every_registered_optimizer():
+    table = README.split("<!-- algorithms:begin -->")[1].split("<!-- algorithms:end -->")[0]
+    rows = [ln for ln in table.strip().splitlines()[2:]]
+    names = [re.match(r"\| `([^`]+)` \|", ln).group(1) for ln in rows]
+    assert names == registry.names(), "regenerate with `jaxopt-lectures list --markdown`"
+    for spec in registry.REGISTRY.values():
+        row = rows[names.index(spec.name)]
+        assert f"`{spec.factory.__module__}`" in row and spec.lecture in row
+
+
+def test_algorithm_table_is_the_generated_one():
+    table = README.split("<!-- algorithms:begin -->\n")[1].split("<!-- algorithms:end -->")[0]
+    assert table == cli.algorithm_table(), "regenerate with `jaxopt-lectures list --markdown`"
+
+
+@pytest.mark.parametrize("index", range(len(_blocks("python"))))
+def test_python_blocks_run(index, tmp_path):
+    script = tmp_path / f"readme_block_{index}.py"
+    script.write_text(_blocks("python")[index], encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() and "nan" not in proc.stdout.lower()
