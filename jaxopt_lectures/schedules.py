@@ -140,7 +140,8 @@ def cosine_annealing(init_value: float, steps: int, floor: float = 0.0) -> optax
 
 def sgdr(init_value: float, period: int, restarts: int, period_mult: float = 1.0) -> optax.Schedule:
     """SGDR (Loshchilov & Hutter 2017): cosine annealing restarted ``restarts`` times, periods
-    growing by ``period_mult`` (built from ``optax.sgdr_schedule``, no warm-up)."""
+    growing by ``period_mult`` (built from ``optax.sgdr_schedule``, no warm-up); 0 after the last
+    period."""
     if not isinstance(period, int) or period < 1:
         raise ValueError(f"period must be an integer ≥ 1; got {period!r}")
     if not isinstance(restarts, int) or restarts < 1:

@@ -412,8 +412,10 @@ def test_inject_hyperparams_equals_plain(name, vname):
     injected = optax.inject_hyperparams(registry.get(name).factory, static_args=_static_args(kwargs))(**kwargs)
     ws_inj, us_inj, state = run(make_step(injected, value_and_grad_flat, needs_value), injected.init, jnp.asarray(W0))
     ws_ref, us_ref = plain_run(name, vname)
-    # every float hyperparameter (learning_rate included) is injected, i.e. traced state
-    assert set(state.hyperparams) == {k for k, v in kwargs.items() if isinstance(v, float)}
+    # every float hyperparameter (defaults included) is injected, i.e. held as an array in the state
+    bound = inspect.signature(registry.get(name).factory).bind(**kwargs)
+    bound.apply_defaults()
+    assert set(state.hyperparams) == {k for k, v in bound.arguments.items() if isinstance(v, float)}
     assert "learning_rate" in state.hyperparams
     assert_same(us_inj, us_ref, "updates, inject_hyperparams vs plain")
     assert_same(ws_inj, ws_ref, "params, inject_hyperparams vs plain")

@@ -487,10 +487,6 @@ def test_property_valid_hyperparameters_never_raise_and_give_finite_updates(name
     assert float(updates[2]) == 0.0 or name in {"yogi"}, "the dead coordinate moved"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "AdaMax's 0/0 guard tests u + ε > 0 but divides by (1 − β1ᵗ)(u + ε), which can underflow to 0: "
-    "a weight whose gradients were all 0 gets a NaN step (found by the property test above)"
-))
 @pytest.mark.parametrize("eps_in_max", [False, True])
 def test_adamax_guard_survives_a_tiny_eps(eps_in_max):
     # 1 − β1 = 2⁻⁵³ and ε = 2⁻¹⁰²², both valid: their product 2⁻¹⁰⁷⁵ rounds to 0 in float64

@@ -178,8 +178,9 @@ def scale_by_adamax(
             else:
                 u = jnp.maximum(beta2 * u.astype(e.dtype), jnp.abs(gc))  # u ← max(β2u, |g|)
                 denom = u + e
-            scale = 1 - power(beta1, count, e.dtype)  # 1 − β1ᵗ
-            out = jnp.where(denom > 0, m / (scale * jnp.where(denom > 0, denom, 1)), 0)
+            m_hat = m / (1 - power(beta1, count, e.dtype))  # m/(1 − β1ᵗ); a product of the
+            # two denominators could underflow to 0 although each is > 0
+            out = jnp.where(denom > 0, m_hat / jnp.where(denom > 0, denom, 1), 0)
             return out.astype(g.dtype), m.astype(g.dtype), u.astype(g.dtype)
 
         out, mu, nu = leafwise(leaf, updates, state.mu, state.nu, n_out=3)

@@ -22,7 +22,7 @@ point w̃ = w + βv instead. Substituting gives the re-parameterised update
     v ← βv − η∇E(w̃) ; w̃ ← w̃ + βv − η∇E(w̃)
 
 whose parameter sequence is w̃ₜ = wₜ + βvₜ (and equals ``torch.optim.SGD(nesterov=True)``);
-``tests/test_momentum.py`` runs the look-ahead loop by hand and checks this identity.
+``tests/test_worked_examples.py`` runs the look-ahead loop by hand and checks this identity.
 
 Facts the lectures state: on a flat region the step tends to η/(1−β) (L4), across a ravine
 the oscillating component is damped to η/(1+β); ``"ema"`` averages about 1/(1−β) gradients (L0).
