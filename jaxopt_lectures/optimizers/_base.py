@@ -94,6 +94,12 @@ def is_concrete_zero(value: Any) -> bool:
     return arr is not None and bool(np.all(arr == 0))
 
 
+def is_concrete_positive(value: Any) -> bool:
+    """True when ``value`` is known now (not a tracer) and every entry of it is > 0."""
+    arr = _concrete_values(value)
+    return arr is not None and bool(np.all(arr > 0))
+
+
 def check_order(low_name: str, low: Any, high_name: str, high: Any) -> None:
     """Raise ``ValueError`` when concrete values have ``low > high`` anywhere."""
     lo, hi = _concrete_values(low), _concrete_values(high)

@@ -26,6 +26,7 @@ from ._base import (
     check_choice,
     check_learning_rate,
     check_range,
+    is_concrete_positive,
     extra_args_transformation,
     full_like_tree,
     global_sq_norm,
@@ -85,6 +86,7 @@ def scale_by_adam(
 ) -> optax.GradientTransformationExtraArgs:
     """Adam direction m̂/(√v̂ + ε) (Kingma & Ba 2015 alg. 1; ALGORITHMS.md §3). See :func:`adam`."""
     _check_betas(b1, b2, eps)
+    eps_positive = is_concrete_positive(eps)  # then no 0/0 guard is needed
 
     def init(params):
         nu = _scalar_nu_like(params) if scalar else zeros_like_tree(params)
@@ -110,7 +112,7 @@ def scale_by_adam(
             if bias_correction:
                 m_hat = m / (1 - power(beta1, count, e.dtype))  # m̂ = m/(1−β1ᵗ)
                 v_hat = v / (1 - power(beta2, count, e.dtype))  # v̂ = v/(1−β2ᵗ)
-            out = divide_by_root(m_hat, v_hat, e, eps_in_sqrt)  # m̂/(√v̂+ε) or m̂/√(v̂+ε)
+            out = divide_by_root(m_hat, v_hat, e, eps_in_sqrt, eps_positive)  # m̂/(√v̂+ε) or m̂/√(v̂+ε)
             return out.astype(g.dtype), m.astype(g.dtype), None if scalar else v.astype(g.dtype)
 
         out, mu, nu = leafwise(leaf, updates, state.mu, None if scalar else state.nu, n_out=3)
@@ -160,6 +162,7 @@ def scale_by_adamax(
 ) -> optax.GradientTransformationExtraArgs:
     """AdaMax direction m/((1−β1ᵗ)(u+ε)) with u ← max(β2u, |g|). See :func:`adamax`."""
     _check_betas(b1, b2, eps)
+    eps_positive = is_concrete_positive(eps)  # then no 0/0 guard is needed
 
     def init(params):
         return AdamState(jnp.zeros([], jnp.int32), zeros_like_tree(params), zeros_like_tree(params))
@@ -180,7 +183,10 @@ def scale_by_adamax(
                 denom = u + e
             m_hat = m / (1 - power(beta1, count, e.dtype))  # m/(1 − β1ᵗ); a product of the
             # two denominators could underflow to 0 although each is > 0
-            out = jnp.where(denom > 0, m_hat / jnp.where(denom > 0, denom, 1), 0)
+            if eps_positive:
+                out = m_hat / denom
+            else:
+                out = jnp.where(denom > 0, m_hat / jnp.where(denom > 0, denom, 1), 0)
             return out.astype(g.dtype), m.astype(g.dtype), u.astype(g.dtype)
 
         out, mu, nu = leafwise(leaf, updates, state.mu, state.nu, n_out=3)
@@ -214,6 +220,7 @@ def scale_by_nadam(
 ) -> optax.GradientTransformationExtraArgs:
     """Nadam direction m̄/(√v̂ + ε). See :func:`nadam`."""
     _check_betas(b1, b2, eps)
+    eps_positive = is_concrete_positive(eps)  # then no 0/0 guard is needed
     check_choice("correction", correction, NADAM_CORRECTIONS)
 
     def init(params):
@@ -232,7 +239,7 @@ def scale_by_nadam(
             c1_next = 1 - power(beta1, count + 1, e.dtype) if correction == "dozat" else c1
             m_bar = beta1 * m / c1_next + (1 - beta1) * gc / c1  # m̄ = β1m̂ + (1−β1)g/(1−β1ᵗ)
             v_hat = v / (1 - power(beta2, count, e.dtype))
-            out = divide_by_root(m_bar, v_hat, e, False)
+            out = divide_by_root(m_bar, v_hat, e, False, eps_positive=eps_positive)
             return out.astype(g.dtype), m.astype(g.dtype), v.astype(g.dtype)
 
         out, mu, nu = leafwise(leaf, updates, state.mu, state.nu, n_out=3)
@@ -272,6 +279,7 @@ def scale_by_yogi(
 ) -> optax.GradientTransformationExtraArgs:
     """Yogi direction m̂/(√v̂ + ε) with the additive v update. See :func:`yogi`."""
     _check_betas(b1, b2, eps)
+    eps_positive = is_concrete_positive(eps)  # then no 0/0 guard is needed
     check_range("initial_accumulator", initial_accumulator, low=0.0)
 
     def init(params):
@@ -293,7 +301,7 @@ def scale_by_yogi(
             if bias_correction:
                 m_hat = m / (1 - power(beta1, count, e.dtype))
                 v_hat = v / (1 - power(beta2, count, e.dtype))
-            out = divide_by_root(m_hat, v_hat, e, False)
+            out = divide_by_root(m_hat, v_hat, e, False, eps_positive=eps_positive)
             return out.astype(g.dtype), m.astype(g.dtype), v.astype(g.dtype)
 
         out, mu, nu = leafwise(leaf, updates, state.mu, state.nu, n_out=3)
@@ -345,6 +353,7 @@ def scale_by_amsgrad(
 ) -> optax.GradientTransformationExtraArgs:
     """AMSGrad direction m̂/(√v̂max + ε). See :func:`amsgrad`."""
     _check_betas(b1, b2, eps)
+    eps_positive = is_concrete_positive(eps)  # then no 0/0 guard is needed
     check_choice("max_of", max_of, AMSGRAD_MAX_OF)
 
     def init(params):
@@ -368,7 +377,7 @@ def scale_by_amsgrad(
                 vmax = jnp.maximum(vmax.astype(e.dtype), v)  # vmax ← max(vmax, v)
                 v_hat = vmax / c2
             m_hat = m / (1 - power(beta1, count, e.dtype))
-            out = divide_by_root(m_hat, v_hat, e, False)
+            out = divide_by_root(m_hat, v_hat, e, False, eps_positive=eps_positive)
             return out.astype(g.dtype), m.astype(g.dtype), v.astype(g.dtype), vmax.astype(g.dtype)
 
         out, mu, nu, nu_max = leafwise(leaf, updates, state.mu, state.nu, state.nu_max, n_out=4)

@@ -23,6 +23,7 @@ from ._base import (
     extra_args_transformation,
     full_like_tree,
     global_sq_norm,
+    is_concrete_positive,
     is_concrete_zero,
     leafwise,
     learning_rate_scale,
@@ -48,12 +49,24 @@ def _is_zero(x: Any) -> bool:
     return is_concrete_zero(x)
 
 
-def divide_by_root(g: jax.Array, s: jax.Array, eps: jax.Array, eps_in_sqrt: bool) -> jax.Array:
-    """g/√(s+ε) or g/(√s+ε), and 0 where s = 0 and ε = 0 (then g = 0 too: no 0/0)."""
+def divide_by_root(
+    g: jax.Array, s: jax.Array, eps: jax.Array, eps_in_sqrt: bool, eps_positive: bool = False
+) -> jax.Array:
+    """g/√(s+ε) or g/(√s+ε) for s ≥ 0, and 0 where s = 0 and ε = 0 (then g = 0 too: no 0/0).
+
+    The guard costs a compare and two selects per element; it is left out when the caller knows
+    ε > 0 (``eps_positive``: the hyperparameter was a concrete positive number; inside ``jit``
+    the ε arriving here is always a tracer), which keeps the update memory-bound.
+    """
+    guard = not eps_positive
     if eps_in_sqrt:
         t = s + eps
+        if not guard:
+            return g * jax.lax.rsqrt(t)
         return jnp.where(t > 0, g * jax.lax.rsqrt(jnp.where(t > 0, t, 1)), 0)
     t = jnp.sqrt(s) + eps
+    if not guard:
+        return g / t
     return jnp.where(t > 0, g / jnp.where(t > 0, t, 1), 0)
 
 
@@ -78,6 +91,7 @@ def scale_by_adagrad(
 ) -> optax.GradientTransformationExtraArgs:
     """AdaGrad direction: s ← s + g² ; return g/√(s+ε) (or g/(√s+ε)). ALGORITHMS.md §3."""
     check_range("eps", eps, low=0.0)
+    eps_positive = is_concrete_positive(eps)  # then no 0/0 guard is needed
     check_range("initial_accumulator", initial_accumulator, low=0.0)
 
     def init(params):
@@ -90,7 +104,8 @@ def scale_by_adagrad(
             e = as_compute(eps, g)
             gc = g.astype(e.dtype)
             s = s.astype(e.dtype) + gc * gc  # s ← s + g²
-            return divide_by_root(gc, s, e, eps_in_sqrt).astype(g.dtype), s.astype(g.dtype)
+            out = divide_by_root(gc, s, e, eps_in_sqrt, eps_positive)
+            return out.astype(g.dtype), s.astype(g.dtype)
 
         out, s = leafwise(leaf, updates, state.sum_of_squares, n_out=2)
         return out, AdagradState(s)
@@ -151,6 +166,7 @@ def scale_by_rmsprop(
     """
     check_range("decay", decay, low=0.0, high=1.0, high_open=True)
     check_range("eps", eps, low=0.0)
+    eps_positive = is_concrete_positive(eps)  # then no 0/0 guard is needed
     check_choice("init", init, RMSPROP_INITS)
     if scalar and centered:
         raise ValueError("centered=True needs per-parameter statistics; it cannot be combined with scalar=True")
@@ -178,7 +194,8 @@ def scale_by_rmsprop(
 
             def leaf(g):
                 e = as_compute(eps, g)
-                return divide_by_root(g.astype(e.dtype), nu.astype(e.dtype), e, eps_in_sqrt).astype(g.dtype)
+                out = divide_by_root(g.astype(e.dtype), nu.astype(e.dtype), e, eps_in_sqrt, eps_positive)
+                return out.astype(g.dtype)
 
             out = jax.tree.map(leaf, updates)
             return out, RmspropState(optax.safe_increment(state.count), nu.astype(state.nu.dtype), None)
@@ -195,9 +212,10 @@ def scale_by_rmsprop(
             if centered:
                 m = gam * m.astype(gam.dtype) + (1 - gam) * gc  # m̄ ← γm̄ + (1−γ)g
                 var = jnp.maximum(s - m * m, 0)  # ≥ 0 exactly; max() removes rounding below 0
-                out = divide_by_root(gc, var, e, eps_in_sqrt)
+                out = divide_by_root(gc, var, e, eps_in_sqrt, eps_positive=eps_positive)
                 return out.astype(g.dtype), s.astype(g.dtype), m.astype(g.dtype)
-            return divide_by_root(gc, s, e, eps_in_sqrt).astype(g.dtype), s.astype(g.dtype), None
+            out = divide_by_root(gc, s, e, eps_in_sqrt, eps_positive)
+            return out.astype(g.dtype), s.astype(g.dtype), None
 
         out, nu, mu = leafwise(leaf, updates, state.nu, state.mu, n_out=3)
         return out, RmspropState(optax.safe_increment(state.count), nu, mu if centered else None)
@@ -268,6 +286,9 @@ def scale_by_adadelta(
     """
     check_range("rho", rho, low=0.0, high=1.0, high_open=True)
     check_range("eps", eps, low=0.0)
+    # ε > 0 and ρ > 0 make every denominator below positive: no 0/0 guards needed
+    guard = not (is_concrete_positive(eps) and is_concrete_positive(rho))
+    div = _safe_div if guard else jnp.divide
 
     def init(params):
         return AdadeltaState(zeros_like_tree(params), zeros_like_tree(params))
@@ -282,7 +303,7 @@ def scale_by_adadelta(
             gs = r * gs.astype(r.dtype) + (1 - r) * gc * gc  # G ← ρG + (1−ρ)g²
             ds = ds.astype(r.dtype)
             if not eps_in_sqrt:
-                delta = divide_by_root((jnp.sqrt(ds) + e) * gc, gs, e, True)  # (√D+ε)/√(G+ε) g
+                delta = divide_by_root((jnp.sqrt(ds) + e) * gc, gs, e, True, not guard)  # (√D+ε)/√(G+ε) g
                 ds = r * ds + (1 - r) * delta * delta  # D ← ρD + (1−ρ)Δ²
                 return delta.astype(g.dtype), gs.astype(g.dtype), ds.astype(g.dtype)
             # Same math, arranged for memory traffic (XLA:CPU has no multi-output fusion, so
@@ -291,8 +312,11 @@ def scale_by_adadelta(
             # D' = ρD + (1−ρ)Δ² into Δ² = g²(D+ε)/(G'+ε) and solve), so the old D is read only
             # by the loop that overwrites it: no temporaries, no copies.
             g2 = gc * gc
-            ds = r * ds + (1 - r) * _safe_div(g2 * (ds + e), gs + e)  # D ← ρD + (1−ρ)Δ²
-            delta = gc * jnp.sqrt(_safe_div(ds + r * e, r * (gs + e) + (1 - r) * g2))
+            ds = r * ds + (1 - r) * div(g2 * (ds + e), gs + e)  # D ← ρD + (1−ρ)Δ²
+            if guard:
+                delta = gc * jnp.sqrt(div(ds + r * e, r * (gs + e) + (1 - r) * g2))
+            else:  # √a·(1/√b): a square root and a reciprocal root instead of a division
+                delta = gc * jnp.sqrt(ds + r * e) * jax.lax.rsqrt(r * (gs + e) + (1 - r) * g2)
             return delta.astype(g.dtype), gs.astype(g.dtype), ds.astype(g.dtype)
 
         out, gs, ds = leafwise(leaf, updates, state.grad_sq, state.step_sq, n_out=3)

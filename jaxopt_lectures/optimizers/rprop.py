@@ -47,14 +47,40 @@ RPROP_VARIANTS = ("rprop-", "rprop+", "irprop-", "irprop+")
 
 
 class RpropState(NamedTuple):
-    """sign gᵢ(t−1) as the rule remembers it (int8: −1, 0 or +1; only the sign enters the
-    rule), step sizes Δᵢ, and for the '+' variants the last weight change Δwᵢ (and for iRprop+
-    the last loss)."""
+    """Per weight: one int8 ``code`` holding the sign of gᵢ(t−1) as the rule remembers it and
+    the branch the last update took; the step sizes Δᵢ; for the '+' variants the last weight
+    change Δwᵢ (and for iRprop+ the last loss).
 
-    prev_sign: Any
+    ``code = (sign + 1) + 4·branch`` with sign ∈ {−1, 0, 1} and branch 0 (Δ kept), 1 (grown)
+    or 2 (shrunk); :attr:`prev_sign` and :attr:`branch` decode it. One byte per weight instead
+    of a remembered gradient: only its sign enters the rule.
+    """
+
+    code: Any
     step_size: Any
     prev_step: Any
     prev_value: Any
+
+    @property
+    def prev_sign(self) -> Any:
+        """sign gᵢ(t−1) as remembered (0 after a forgotten gradient), per leaf."""
+        return jax.tree.map(_decode_sign, self.code)
+
+    @property
+    def branch(self) -> Any:
+        """0: Δ kept, 1: Δ grown, 2: Δ shrunk at the last update, per leaf."""
+        return jax.tree.map(_decode_branch, self.code)
+
+
+_KEEP, _GROW, _SHRINK = 0, 1, 2
+
+
+def _decode_sign(code: jax.Array) -> jax.Array:
+    return (code & 3) - 1
+
+
+def _decode_branch(code: jax.Array) -> jax.Array:
+    return code >> 2
 
 
 def _value_dtype(params: Any) -> Any:
@@ -93,7 +119,7 @@ def scale_by_rprop(
 
     def init(params):
         return RpropState(
-            prev_sign=jax.tree.map(lambda x: jnp.zeros(x.shape, jnp.int8), params),
+            code=jax.tree.map(lambda x: jnp.ones(x.shape, jnp.int8), params),  # sign 0, kept
             step_size=full_like_tree(params, learning_rate),
             prev_step=zeros_like_tree(params) if backtrack else None,
             prev_value=jnp.full((), jnp.inf, _value_dtype(params)) if needs_value else None,
@@ -110,34 +136,39 @@ def scale_by_rprop(
             value = jnp.asarray(value, state.prev_value.dtype)
             went_up = value > state.prev_value  # E(t) > E(t−1)
 
-        def leaf(g, sign_prev, step, dw_prev):
+        def leaf(g, code, step, dw_prev):
             em, ep = as_compute(eta_minus, g), as_compute(eta_plus, g)
             lo, hi = as_compute(min_step, g), as_compute(max_step, g)
-            step = step.astype(em.dtype)
+            # Memory traffic (XLA:CPU gives every output its own loop): the new code is formed
+            # first from g and the old code; the step sizes and the weight change then read
+            # only the new code, so the old code has one reader (no copy) and g is read twice,
+            # not three times.
             sign_g = jnp.sign(g).astype(jnp.int8)
-            s = sign_g * sign_prev  # sign of gᵢ(t)·gᵢ(t−1)
-            step = jnp.where(s > 0, jnp.minimum(step * ep, hi), jnp.where(s < 0, jnp.maximum(step * em, lo), step))
-            # Memory traffic: XLA:CPU gives every output its own loop. The remembered sign is
-            # overwritten in place, so every other reader of the old sign must run first; the
-            # "| (step < 0)" (never true: Δ ≥ 0) makes that order a data dependency instead
-            # of a copy of the old state.
-            forget = (s < 0) if variant != "rprop-" else jnp.zeros_like(s, bool)
-            sign_keep = jnp.where(forget | (step < 0), jnp.int8(0), sign_g)  # '−'/'i': gᵢ(t) := 0
-            if variant == "rprop-":
-                dec = sign_g.astype(em.dtype) * step
-            elif variant == "irprop-":
-                dec = sign_keep.astype(em.dtype) * step  # no step where the sign flipped
+            s = sign_g * _decode_sign(code)  # sign of gᵢ(t)·gᵢ(t−1)
+            branch = jnp.where(s > 0, jnp.int8(_GROW), jnp.where(s < 0, jnp.int8(_SHRINK), jnp.int8(_KEEP)))
+            forget = s < 0 if variant != "rprop-" else False  # '+'/'i' variants: gᵢ(t) := 0
+            sign_keep = jnp.where(forget, jnp.int8(0), sign_g)
+            code = (sign_keep + 1 + 4 * branch).astype(jnp.int8)
+
+            branch = _decode_branch(code)
+            step = step.astype(em.dtype)
+            step = jnp.where(
+                branch == _GROW,
+                jnp.minimum(step * ep, hi),
+                jnp.where(branch == _SHRINK, jnp.maximum(step * em, lo), step),
+            )
+            sign = _decode_sign(code).astype(em.dtype)
+            if variant in ("rprop-", "irprop-"):
+                dec = sign * step  # irprop−: sign 0, no step, where the sign flipped
             else:
-                # the flip, read back from the new sign (kept sign 0 but gᵢ(t) ≠ 0)
-                flipped = (sign_keep == 0) & (sign_g != 0)
                 dw_prev = dw_prev.astype(em.dtype)
                 undo = -dw_prev if variant == "rprop+" else jnp.where(went_up, -dw_prev, 0)
-                dec = -jnp.where(flipped, undo, -sign_g.astype(em.dtype) * step)  # −Δwᵢ(t)
+                dec = -jnp.where(branch == _SHRINK, undo, -sign * step)  # −Δwᵢ(t)
             dw_out = (-dec).astype(g.dtype) if backtrack else None
-            return dec.astype(g.dtype), sign_keep, step.astype(g.dtype), dw_out
+            return dec.astype(g.dtype), code, step.astype(g.dtype), dw_out
 
-        dec, sign_keep, step, dw = leafwise(leaf, updates, state.prev_sign, state.step_size, state.prev_step, n_out=4)
-        return dec, RpropState(sign_keep, step, dw, value if needs_value else None)
+        dec, code, step, dw = leafwise(leaf, updates, state.code, state.step_size, state.prev_step, n_out=4)
+        return dec, RpropState(code, step, dw, value if needs_value else None)
 
     return extra_args_transformation(init, update)
 
