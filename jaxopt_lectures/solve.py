@@ -232,9 +232,9 @@ def minimize(
 
     Example:
       >>> import jax.numpy as jnp, jaxopt_lectures as jl
-      >>> r = minimize(lambda x: jnp.sum((x - 1.0) ** 2), jnp.zeros(2), jl.sgd(0.25))
+      >>> r = jl.minimize(lambda x: jnp.sum((x - 1.0) ** 2), jnp.zeros(2), jl.sgd(0.25))
       >>> r.reason_name, int(r.num_steps), bool(r.converged)
-      ('gtol', 21, True)
+      ('gtol', 22, True)
     """
     _check_loop_args(max_steps, gtol=gtol, ftol=ftol, gdtol=gdtol)
     return _run(jax.value_and_grad(fun), {"value_fn": fun}, x0, optimizer, max_steps, gtol, ftol, gdtol, record)
