@@ -30,6 +30,8 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from .optimizers._base import global_sq_norm
+
 __all__ = ["History", "OptimizeResult", "REASONS", "least_squares", "minimize"]
 
 # What ended the loop: ``result.reason`` is an index into this tuple (an array, so that it
@@ -90,10 +92,7 @@ class OptimizeResult(NamedTuple):
 
 
 def _tree_norm(tree: Any) -> jax.Array:
-    leaves = jax.tree.leaves(tree)
-    if not leaves:
-        return jnp.zeros(())
-    return jnp.sqrt(sum(jnp.sum(jnp.square(jnp.abs(x))) for x in leaves))
+    return jnp.sqrt(global_sq_norm(tree))
 
 
 def _all_finite(tree: Any) -> jax.Array:

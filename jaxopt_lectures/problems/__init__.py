@@ -9,12 +9,29 @@
 
 ``PROBLEMS`` maps names to :class:`Problem` records; ``rosenbrock(n)`` builds the extended
 Rosenbrock function for any even ``n`` (``rosenbrock(2)`` is the registered ``"rosenbrock"``).
+The lectures' functions are in :mod:`.lectures`, the classic ones (Rosenbrock, Beale, Booth,
+Himmelblau, ``sphere(n)``) in :mod:`.classic`; the regression data, L3's four losses, L0's sigmoid
+neuron and ``regression_problem`` in :mod:`.regression`; the worked examples' numbers (ALGORITHMS.md
+§10) in :mod:`.worked_examples`.
 """
 
 from . import lectures, classic  # noqa: I001  (registration order: the lectures' problems first)
 from ._problem import PROBLEMS, Problem, get_problem, problem_names, register_problem
 from .classic import beale, rosenbrock
 from .lectures import quadratic_l0
+from . import regression, worked_examples  # noqa: F401  (data problems; §10's numbers, once)
+from ._problem import PROBLEM_KINDS
+from .classic import booth, himmelblau, sphere
+from .lectures import (
+    coupled_quadratic_l0, error_surface_l0, parabola_l0, saddle, scaled_quadratic, separable_quadratic_l0,
+    tanh_saturated,
+)  # fmt: skip
+from .regression import (
+    REGRESSION_LOSSES, SIGMOID_NEURON_DATA, absolute_loss, hinge_loss, least_squares_loss, linear_params,
+    linear_predict, linear_regression_data, logistic_loss, logistic_regression_data, regression_problem,
+    sigmoid_neuron, sigmoid_neuron_loss, sigmoid_neuron_params,
+)  # fmt: skip
+from .sin_regression import NOISE_FLOOR, mlp_apply, mse_loss, sin_regression_data  # L3 notebook data
 
 __all__ = [
     "PROBLEMS",
@@ -26,3 +43,11 @@ __all__ = [
     "register_problem",
     "rosenbrock",
 ]
+__all__ += [
+    "PROBLEM_KINDS", "REGRESSION_LOSSES", "SIGMOID_NEURON_DATA", "absolute_loss", "booth", "coupled_quadratic_l0",
+    "error_surface_l0", "himmelblau", "hinge_loss", "least_squares_loss", "linear_params", "linear_predict", "linear_regression_data",
+    "logistic_loss", "logistic_regression_data", "parabola_l0", "regression", "regression_problem", "saddle",
+    "scaled_quadratic", "separable_quadratic_l0", "sigmoid_neuron", "sigmoid_neuron_loss", "sigmoid_neuron_params",
+    "sphere", "tanh_saturated", "worked_examples",
+]  # fmt: skip
+__all__ += ["NOISE_FLOOR", "mlp_apply", "mse_loss", "sin_regression_data"]

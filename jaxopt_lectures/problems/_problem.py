@@ -9,7 +9,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["PROBLEMS", "Problem", "get_problem", "problem_names", "register_problem"]
+__all__ = ["PROBLEMS", "PROBLEM_KINDS", "Problem", "get_problem", "problem_names", "register_problem"]
+
+#: What a problem's ``x_star`` is: a minimiser, or the saddle point of a function with no minimum.
+PROBLEM_KINDS = ("minimum", "saddle")
 
 
 def _frozen_array(x: Any) -> np.ndarray:
@@ -28,13 +31,22 @@ class Problem:
       fun: ``fun(x) -> scalar`` for a 1-D JAX array ``x``; differentiable with ``jax.grad`` and
         pure, so it works under ``jit`` and ``vmap`` in any float dtype.
       x0: the starting point of the source (read-only float64 NumPy array; cast it as you need).
-      x_star: a minimiser (read-only float64 NumPy array).
-      f_star: the minimum value ``fun(x_star)``.
+      x_star: a minimiser (read-only float64 NumPy array); the saddle point if ``kind="saddle"``.
+      f_star: the minimum value ``fun(x_star)`` (the value at the saddle if ``kind="saddle"``).
       residual_fn: for least-squares problems, ``r(x)`` with ``fun(x) == ½‖r(x)‖²`` (the
         convention of Gauss–Newton and Levenberg–Marquardt, ALGORITHMS.md §7); else ``None``.
-      bounds: plot bounds ``((x1_min, x1_max), (x2_min, x2_max))`` for 2-D problems, else ``None``.
+      bounds: plot bounds ``((x1_min, x1_max), (x2_min, x2_max))`` for 2-D problems (one pair per
+        coordinate for 1-D ones), else ``None``.
       source: the citation: lecture and ALGORITHMS.md section, or the paper.
       description: one line for listings.
+      kind: what ``x_star`` is, one of :data:`PROBLEM_KINDS`. ``"minimum"`` (the default): a strict
+        minimiser, ``f_star`` the minimum value. ``"saddle"``: the function has no minimum;
+        ``x_star`` is a stationary point that is a saddle (∇f = 0, Hessian indefinite) and
+        ``f_star`` the value there, so f − f_star < 0 means an optimizer escaped the saddle.
+      minimizers: every known minimiser with the value ``f_star``, one per row (read-only float64
+        array of shape (k, dim)); for ``kind="minimum"`` ``x_star`` is one of them. Default:
+        ``x_star`` alone for a minimum, none (shape (0, dim)) for a saddle. Himmelblau's function
+        lists its four.
     """
 
     name: str
@@ -46,6 +58,8 @@ class Problem:
     bounds: tuple[tuple[float, float], ...] | None = None
     source: str = ""
     description: str = ""
+    kind: str = "minimum"
+    minimizers: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "x0", _frozen_array(self.x0))
@@ -61,6 +75,19 @@ class Problem:
             if len(bounds) != self.dim or any(lo >= hi for lo, hi in bounds):
                 raise ValueError(f"problem {self.name!r}: bounds must give (low, high), low < high, per coordinate")
             object.__setattr__(self, "bounds", bounds)
+        if self.kind not in PROBLEM_KINDS:
+            raise ValueError(f"problem {self.name!r}: kind must be one of {PROBLEM_KINDS}, got {self.kind!r}")
+        if self.minimizers is None:
+            minimizers = self.x_star[None, :] if self.kind == "minimum" else np.empty((0, self.dim))
+        else:
+            minimizers = np.array(self.minimizers, dtype=np.float64)
+            if minimizers.ndim != 2 or minimizers.shape[1] != self.dim:
+                raise ValueError(
+                    f"problem {self.name!r}: minimizers must have shape (k, {self.dim}), got {minimizers.shape}"
+                )
+        if self.kind == "minimum" and not np.any(np.all(minimizers == self.x_star, axis=1)):
+            raise ValueError(f"problem {self.name!r}: x_star must be one of the minimizers")
+        object.__setattr__(self, "minimizers", _frozen_array(minimizers))
 
     @property
     def dim(self) -> int:

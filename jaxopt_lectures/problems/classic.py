@@ -2,6 +2,13 @@
 
 Moré, Garbow & Hillstrom, "Testing unconstrained optimization software", ACM TOMS 7 (1981),
 numbers the problems used here: MGH 1 (Rosenbrock), MGH 5 (Beale), MGH 21 (extended Rosenbrock).
+Booth's and Himmelblau's functions and the sphere are in the benchmark surveys (Jamil & Yang,
+"A literature survey of benchmark functions for global optimization problems", Int. J. Math.
+Model. Numer. Optim. 4 (2013)); Himmelblau's is from his book Applied Nonlinear Programming
+(McGraw-Hill, 1972). Where these give no start, the one chosen here is said in ``source``.
+
+All five are sums of squares, and each has ``residual_fn`` with ``fun(x) == ½‖r(x)‖²``: the
+textbook residuals scaled by √2 (the textbooks write f = Σ r²).
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import jax.numpy as jnp
 
 from ._problem import Problem, register_problem
 
-__all__ = ["beale", "rosenbrock"]
+__all__ = ["beale", "booth", "himmelblau", "rosenbrock", "sphere"]
 
 _SQRT2 = math.sqrt(2.0)
 
@@ -87,5 +94,108 @@ beale = Problem(
     description="Beale's function: flat plateaus and a narrow curved valley",
 )
 
+
+# ----------------------------------------------------------------------------------------------
+# Booth
+# ----------------------------------------------------------------------------------------------
+
+
+def _booth_residuals(x):
+    # r = (x1 + 2x2 − 7, 2x1 + x2 − 5); f = Σ r². Scaled by √2 so that f = ½‖r‖².
+    return _SQRT2 * jnp.stack([x[0] + 2.0 * x[1] - 7.0, 2.0 * x[0] + x[1] - 5.0])
+
+
+def _booth(x):
+    return (x[0] + 2.0 * x[1] - 7.0) ** 2 + (2.0 * x[0] + x[1] - 5.0) ** 2  # (x1 + 2x2 − 7)² + (2x1 + x2 − 5)²
+
+
+booth = Problem(
+    name="booth",
+    fun=_booth,
+    x0=(0.0, 0.0),
+    x_star=(1.0, 3.0),
+    f_star=0.0,
+    residual_fn=_booth_residuals,
+    bounds=((-10.0, 10.0), (-10.0, 10.0)),
+    source="Booth's function; Jamil & Yang, Int. J. Math. Model. Numer. Optim. 4 (2013); start (0, 0) chosen here",
+    description="Booth's function (x1 + 2x2 − 7)² + (2x1 + x2 − 5)²: a quadratic, minimum 0 at (1, 3), condition number 9",
+)
+
+# ----------------------------------------------------------------------------------------------
+# Himmelblau
+# ----------------------------------------------------------------------------------------------
+
+#: Himmelblau's four minima, all with f = 0 (the non-integer ones to float64 precision, from
+#: solving x² + y = 11, x + y² = 7 in 40-digit arithmetic).
+HIMMELBLAU_MINIMA = (
+    (3.0, 2.0),
+    (-2.8051180869527448531, 3.1313125182505729658),
+    (-3.7793102533777468919, -3.2831859912861694123),
+    (3.5844283403304917449, -1.8481265269644035535),
+)
+
+
+def _himmelblau_residuals(x):
+    # r = (x1² + x2 − 11, x1 + x2² − 7); f = Σ r². Scaled by √2 so that f = ½‖r‖².
+    return _SQRT2 * jnp.stack([x[0] ** 2 + x[1] - 11.0, x[0] + x[1] ** 2 - 7.0])
+
+
+def _himmelblau(x):
+    return (x[0] ** 2 + x[1] - 11.0) ** 2 + (x[0] + x[1] ** 2 - 7.0) ** 2  # (x1² + x2 − 11)² + (x1 + x2² − 7)²
+
+
+himmelblau = Problem(
+    name="himmelblau",
+    fun=_himmelblau,
+    x0=(0.0, 0.0),
+    x_star=HIMMELBLAU_MINIMA[0],
+    f_star=0.0,
+    residual_fn=_himmelblau_residuals,
+    bounds=((-5.0, 5.0), (-5.0, 5.0)),
+    minimizers=HIMMELBLAU_MINIMA,
+    source="Himmelblau, Applied Nonlinear Programming (McGraw-Hill, 1972); start (0, 0) chosen here",
+    description=(
+        "Himmelblau's function: four minima with f = 0, at (3, 2), (−2.805, 3.131), (−3.779, −3.283) "
+        "and (3.584, −1.848) (all in `minimizers`); x_star = (3, 2), the one gradient descent reaches from (0, 0)"
+    ),
+)
+
+# ----------------------------------------------------------------------------------------------
+# Sphere
+# ----------------------------------------------------------------------------------------------
+
+
+def _sphere_residuals(x):
+    return _SQRT2 * x  # ½‖√2 x‖² = Σ x²
+
+
+def _sphere(x):
+    return jnp.sum(x**2)  # Σ xᵢ²
+
+
+def sphere(n: int = 2) -> Problem:
+    """The sphere f(x) = Σ xᵢ² in ``n`` ≥ 1 variables, from (1, …, 1); minimum 0 at the origin.
+
+    The best-conditioned problem there is (Hessian 2I): a baseline every method should solve.
+    ``sphere(2)`` is the registered ``"sphere"``, ``sphere(n)`` is named ``"sphere_<n>"``.
+    """
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"n must be an integer ≥ 1, got {n!r}")
+    return Problem(
+        name="sphere" if n == 2 else f"sphere_{n}",
+        fun=_sphere,
+        x0=[1.0] * n,
+        x_star=[0.0] * n,
+        f_star=0.0,
+        residual_fn=_sphere_residuals,
+        bounds=((-1.5, 1.5),) * n if n <= 2 else None,
+        source="the sphere function; Jamil & Yang, Int. J. Math. Model. Numer. Optim. 4 (2013); start (1, …, 1) chosen here",
+        description=f"the sphere Σ xᵢ² in {n} variable{'s' if n > 1 else ''}: Hessian 2I, perfectly conditioned",
+    )
+
+
 register_problem(rosenbrock(2))
 register_problem(beale)
+register_problem(booth)
+register_problem(himmelblau)
+register_problem(sphere(2))
