@@ -1,11 +1,12 @@
 """The first tour: every registered optimizer and variant on three lecture problems.
 
 For each optimizer variant and problem, a log-spaced grid of learning rates around the registry's
-default runs in one compiled program (``jax.vmap`` over the rate, ``lax.scan`` over a fixed number
-of steps), and the best rate that did not diverge is reported with its final loss, the gap
-f − f* and the first step at which f − f* ≤ tol. Selection: among rates that end within tol, the
-fewest steps to tol; if none does, the smallest final gap. Issue 6 turns the tour into the lectures'
-figures and worked examples; this module is its first table.
+default runs in one compiled program (``jax.vmap`` over the rate of ``minimize`` with ``gtol = 0``
+and a recorded history of a fixed number of steps), and the best rate that did not diverge is
+reported with its final loss, the gap f − f* and the first step at which f − f* ≤ tol. Selection:
+among rates that end within tol, the fewest steps to tol; if none does, the smallest final gap.
+Issue 6 turns the tour into the lectures' figures and worked examples; this module is its first
+table.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from . import registry
-from ._run import run_learning_rate_grid
 from ._table import markdown_table, text_table
 from .problems import Problem, get_problem
+from .solve import least_squares, minimize
 
 __all__ = [
     "FULL",
@@ -163,6 +165,30 @@ def tour_cases(optimizers: Iterable[str] | None = None) -> list[tuple[registry.O
     return cases
 
 
+def _grid_values(
+    problem: Problem, make: Any, learning_rates: np.ndarray, num_steps: int, residuals: bool, dtype: Any
+) -> np.ndarray:
+    """``values[i, k] = f(x_k)``, k = 0 … num_steps, for every rate, in one compiled program.
+
+    Each run is :func:`~jaxopt_lectures.minimize` (``least_squares`` when the optimizer wants the
+    residuals) with ``gtol = 0`` and a recorded history, ``jax.vmap``-ed over the learning rate
+    (a traced scalar reaching the factory). After an exact stop (∇f = 0) the value stays; after
+    divergence it is +inf, which :func:`select_learning_rate` reads as diverged.
+    """
+    x0 = jnp.asarray(problem.x0, dtype)
+    solve = least_squares if residuals else minimize
+    target = problem.residual_fn if residuals else problem.fun
+
+    def one(lr):
+        r = solve(target, x0, make(lr), max_steps=num_steps, gtol=0.0, record=True)
+        k = jnp.arange(num_steps + 1)
+        recorded = jnp.append(r.history.values, r.value)  # f(x_0) … f(x_{K−1}), and f(x_K) last
+        after = jnp.where(r.diverged, jnp.inf, r.value)
+        return jnp.where(k < r.num_steps, recorded, after)
+
+    return np.asarray(jax.jit(jax.vmap(one))(jnp.asarray(learning_rates, dtype)))
+
+
 def _run_case(
     spec: registry.OptimizerSpec, variant_kwargs: dict[str, Any], problem: Problem, settings: TourSettings, dtype: Any
 ) -> tuple[np.ndarray, np.ndarray | None]:
@@ -181,16 +207,7 @@ def _run_case(
         def make(lr):
             return spec.make(**{**variant_kwargs, "learning_rate": lr})
 
-    values, _ = run_learning_rate_grid(
-        problem.fun,
-        problem.x0,
-        make,
-        lrs,
-        settings.num_steps,
-        extra_args=extra,
-        residual_fn=problem.residual_fn,
-        dtype=dtype,
-    )
+    values = _grid_values(problem, make, lrs, settings.num_steps, "residual_fn" in extra, dtype)
     return values, grid
 
 

@@ -4,11 +4,11 @@ import csv
 import subprocess
 import sys
 
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
 from jaxopt_lectures import cli, registry, tour
-from jaxopt_lectures._run import run_learning_rate_grid
 from jaxopt_lectures.problems import get_problem
 
 TOUR_PROBLEMS = ("quadratic_l0", "rosenbrock", "beale")
@@ -158,27 +158,27 @@ def test_run_grid_reports_divergence_as_data():
     # GD on 0.1 x1² + 2 x2² diverges for every η > 2/λmax = 0.5 and converges below it.
     problem = get_problem("quadratic_l0")
     spec = registry.get("sgd")
-    values, x_final = run_learning_rate_grid(
-        problem.fun, problem.x0, lambda lr: spec.make(learning_rate=lr), [0.4, 0.6, 1.0, 2.0], 300
-    )
-    assert values.shape == (4, 301) and x_final.shape == (4, 2) and values.dtype == np.float32
+    make = lambda lr: spec.make(learning_rate=lr)  # noqa: E731
+    values = tour._grid_values(problem, make, np.array([0.4, 0.6, 1.0, 2.0]), 300, False, jnp.float32)
+    assert values.shape == (4, 301) and values.dtype == np.float32
     np.testing.assert_allclose(values[:, 0], 10.5)  # values[:, 0] is f(x0)
+    assert np.all(np.isfinite(values[0])) and not np.any(np.all(np.isfinite(values[1:]), axis=1))
     assert tour.select_learning_rate(values, 0.0, 1e-6) == (0, int(np.argmax(values[0] <= 1e-6)), 3)
     assert tour.select_learning_rate(values[1:], 0.0, 1e-6) == (None, None, 3)
 
 
-def test_run_grid_passes_value_to_optimizers_that_need_it():
+def test_run_grid_passes_value_and_residuals_to_optimizers_that_need_them():
     problem = get_problem("beale")
     spec = registry.get("rprop")
-    needs = spec.needs(variant="irprop+")
-    assert needs == ("value",)
+    assert spec.needs(variant="irprop+") == ("value",)
     make = lambda lr: spec.make(variant="irprop+", learning_rate=lr)  # noqa: E731
-    values, _ = run_learning_rate_grid(problem.fun, problem.x0, make, [0.01, 0.1], 200, extra_args=needs)
+    values = tour._grid_values(problem, make, np.array([0.01, 0.1]), 200, False, jnp.float32)
     assert np.all(np.isfinite(values)) and np.all(values[:, -1] < 1e-6)
-    with pytest.raises(ValueError, match="needs residual_fn"):
-        run_learning_rate_grid(problem.fun, problem.x0, make, [0.1], 5, extra_args=("residual_fn",))
-    with pytest.raises(ValueError, match="cannot provide"):
-        run_learning_rate_grid(problem.fun, problem.x0, make, [0.1], 5, extra_args=("hessian",))
+    # the least-squares path (f = ½‖r‖²) gives the same run as the plain one: a few float32 ulps
+    sgd = lambda lr: registry.get("sgd").make(learning_rate=lr)  # noqa: E731
+    plain = tour._grid_values(problem, sgd, np.array([0.01]), 50, False, jnp.float32)
+    lsq = tour._grid_values(problem, sgd, np.array([0.01]), 50, True, jnp.float32)
+    np.testing.assert_allclose(lsq, plain, rtol=1e-5)
 
 
 def test_select_learning_rate():
