@@ -1,0 +1,597 @@
+"""Step rules as transformations: halving, Armijo, strong Wolfe, exact (ALGORITHMS.md §6; L2, L3, L4).
+
+Each search chains *after* a direction: the incoming ``updates`` are the search direction d, the
+output is α·d, and the extra arguments ``value`` (f(x)), ``grad`` (∇f(x)) and ``value_fn`` (f) come
+the optax way (``jaxopt_lectures.minimize`` and ``fit`` pass all three). On the 1-D function
+
+    φ(α) = f(x + α d),   φ(0) = f(x),   φ'(0) = gᵀd,
+
+the searches accept
+
+    halving   α = 2⁻ᵏ, the first with φ(α) < φ(0)                          (L3 eq. 5–7)
+    Armijo    α = α₀ sᵏ, the first with φ(α) ≤ φ(0) + c1 α gᵀd              (L3)
+    Wolfe     Armijo and |φ'(α)| ≤ c2 |gᵀd|  (strong Wolfe; N&W alg. 3.5/3.6) (L3)
+    exact     α = argmin_{α ≥ 0} φ(α): bracketing, then Brent                  (L3 eq. 9, L4)
+
+Failures are data (STYLE.md habit 10): every state records ``step_size``, ``value`` (f at the
+accepted point), ``num_evals`` (evaluations of f, or of f and ∇f for Wolfe) and ``failed``. A
+search that fails takes the best step it saw that lowered f, or 0 if none did; a non-finite
+φ(α) counts as +∞, so the output is never NaN. A direction with gᵀd ≥ 0 (not a descent
+direction, known when ``grad`` is passed) fails at once with step 0.
+
+Steepest descent with the exact search (the L2 exercise, ALGORITHMS.md §10.6) is
+``optax.chain(optax.scale(-1.0), scale_by_exact_line_search())``.
+
+What optax has and is reused: ``optax.scale_by_zoom_linesearch`` is the strong-Wolfe search of
+Nocedal & Wright alg. 3.5/3.6, so ``scale_by_wolfe_line_search`` wraps it (adding the failure rule
+above). ``optax.scale_by_backtracking_linesearch`` carries its step size over between calls and,
+when it fails, keeps its last (tiny, possibly worse) step, so the lectures' Armijo rule (restart
+at α₀ every call, best step on failure) is written here; the tests check both accept the same step
+on a quadratic. optax has no halving or exact search.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Callable, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from .optimizers._base import check_range, extra_args_transformation
+
+__all__ = [
+    "ArmijoLineSearchState",
+    "ExactLineSearchState",
+    "HalvingLineSearchState",
+    "WolfeLineSearchState",
+    "scale_by_armijo_line_search",
+    "scale_by_exact_line_search",
+    "scale_by_halving_line_search",
+    "scale_by_wolfe_line_search",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Shared pieces: checks, the 1-D function φ, the fallback rule
+# --------------------------------------------------------------------------------------------
+
+
+def _check_max_steps(max_steps: Any, name: str = "max_steps") -> None:
+    if not isinstance(max_steps, numbers.Integral) or isinstance(max_steps, bool) or max_steps < 1:
+        raise ValueError(f"{name} must be an integer ≥ 1 (it bounds the number of evaluations); got {max_steps!r}")
+
+
+def _check_unit(name: str, value: Any) -> None:
+    check_range(name, value, low=0.0, high=1.0, low_open=True, high_open=True)
+
+
+def _require(search: str, value_fn: Any, **needed: Any) -> None:
+    missing = [k for k, v in {"value_fn": value_fn, **needed}.items() if v is None]
+    if missing:
+        names = ", ".join(missing)
+        raise TypeError(
+            f"{search} needs the extra argument(s) {names}: call "
+            f"update(updates, state, params, value=f(params), grad=∇f(params), value_fn=f) "
+            "(jaxopt_lectures.minimize and fit pass them)"
+        )
+
+
+def _value_dtype(params: Any) -> jnp.dtype:
+    leaves = jax.tree.leaves(params)
+    dtype = jnp.result_type(*[x.dtype for x in leaves]) if leaves else jnp.float32
+    return jnp.dtype(jnp.float32) if jnp.dtype(dtype).itemsize < 4 else jnp.dtype(dtype)
+
+
+def _step(params: Any, alpha: jax.Array, direction: Any) -> Any:
+    """x + α d, leaf by leaf in each parameter's dtype."""
+    return jax.tree.map(lambda p, d: p + (alpha * d).astype(p.dtype), params, direction)
+
+
+def _scaled(alpha: jax.Array, direction: Any) -> Any:
+    return jax.tree.map(lambda d: (alpha * d).astype(d.dtype), direction)
+
+
+def _finite_or_inf(v: jax.Array, dtype: jnp.dtype) -> jax.Array:
+    v = jnp.asarray(v, dtype)
+    return jnp.where(jnp.isfinite(v), v, jnp.inf)  # a NaN/±inf value is "no decrease", never a step
+
+
+def _phi(value_fn: Callable, params: Any, direction: Any, dtype: jnp.dtype) -> Callable:
+    """φ(α) = f(x + α d), with non-finite values mapped to +∞."""
+    return lambda alpha: _finite_or_inf(value_fn(_step(params, alpha, direction)), dtype)
+
+
+def _slope(grad: Any, direction: Any, dtype: jnp.dtype) -> jax.Array:
+    """φ'(0) = gᵀd over every leaf."""
+    leaves = jax.tree.leaves(jax.tree.map(lambda g, d: jnp.vdot(g, d).real, grad, direction))
+    return jnp.asarray(sum(leaves) if leaves else 0.0, dtype)
+
+
+def _value0(value: Any, phi: Callable, dtype: jnp.dtype) -> tuple[jax.Array, int]:
+    """f(x) from the extra argument, or one evaluation of φ(0) when it was not passed."""
+    if value is None:
+        return phi(jnp.zeros((), dtype)), 1
+    return jnp.asarray(value, dtype), 0
+
+
+# --------------------------------------------------------------------------------------------
+# Halving
+# --------------------------------------------------------------------------------------------
+
+
+class HalvingLineSearchState(NamedTuple):
+    """State of :func:`scale_by_halving_line_search` (the last search's outcome)."""
+
+    step_size: jax.Array  # accepted α (0 after a failure)
+    value: jax.Array  # f(x + α d)
+    num_evals: jax.Array  # int32, evaluations of f spent by the last search
+    failed: jax.Array  # bool, no α = 2⁻ᵏ, k < max_steps, lowered f
+
+
+def _init_state(cls: type, params: Any, **extra: Any) -> Any:
+    dtype = _value_dtype(params)
+    return cls(
+        step_size=jnp.zeros((), dtype),
+        value=jnp.full((), jnp.inf, dtype),
+        num_evals=jnp.zeros((), jnp.int32),
+        failed=jnp.zeros((), bool),
+        **extra,
+    )
+
+
+def _backtrack(phi: Callable, accept: Callable, alpha0: jax.Array, shrink: Any, max_steps: int, f0: jax.Array):
+    """Try α₀, α₀ s, α₀ s², … (at most ``max_steps``) until ``accept(α, φ(α))``.
+
+    Returns (α, φ(α), evaluations, failed): the accepted step, or, after a failure, the step with
+    the lowest φ < φ(0) seen (α = 0, φ = φ(0) when none lowered f).
+    """
+    dtype = f0.dtype
+    zero = jnp.zeros((), dtype)
+
+    def cond(s):
+        k, _, done, _, _ = s
+        return (~done) & (k < max_steps)
+
+    def body(s):
+        k, alpha, _, best_a, best_v = s
+        v = phi(alpha)
+        done = accept(alpha, v)
+        better = v < best_v
+        best_a, best_v = jnp.where(better, alpha, best_a), jnp.where(better, v, best_v)
+        next_alpha = jnp.where(done, alpha, alpha * jnp.asarray(shrink, dtype))
+        return k + 1, next_alpha, done, best_a, best_v
+
+    init = (jnp.int32(0), jnp.asarray(alpha0, dtype), jnp.array(False), zero, f0)
+    k, alpha, done, best_a, best_v = jax.lax.while_loop(cond, body, init)
+    # on success the last trial was accepted; it is also the best so far for these rules
+    return jnp.where(done, alpha, best_a), best_v, k, ~done
+
+
+def scale_by_halving_line_search(*, max_steps: int = 30) -> optax.GradientTransformationExtraArgs:
+    """Halving step rule: the first α = 1, ½, ¼, … with f(x + α d) < f(x).
+
+    Lecture L3 (eq. 5–7), ALGORITHMS.md §6. The lecture's simple rule: start at η = 1 and halve
+    until the loss goes down,
+
+        α = 2⁻ᵏ,  k = min{k ≥ 0 : f(x + 2⁻ᵏ d) < f(x)}.
+
+    Chain it after a direction, e.g. ``optax.chain(optax.scale(-1.0), scale_by_halving_line_search())``
+    for L3's w − η g. Extras: ``value_fn`` (required), ``value`` (f(x); evaluated if missing) and
+    ``grad`` (optional; with it, a direction with gᵀd ≥ 0 fails at once).
+
+    Args:
+      max_steps: most trial steps (evaluations of f), an integer ≥ 1. After ``max_steps``
+        halvings without decrease the search fails and takes step 0.
+
+    Example:
+      >>> import jax.numpy as jnp, optax
+      >>> f = lambda x: jnp.sum(x ** 2)
+      >>> opt = optax.chain(optax.scale(-1.0), scale_by_halving_line_search())
+      >>> x = jnp.array([1.0, -2.0]); s = opt.init(x)
+      >>> u, s = opt.update(2 * x, s, x, value=f(x), grad=2 * x, value_fn=f)
+      >>> float(s[1].step_size), int(s[1].num_evals)
+      (0.5, 2)
+    """
+    _check_max_steps(max_steps)
+
+    def init(params):
+        return _init_state(HalvingLineSearchState, params)
+
+    def update(updates, state, params=None, *, value=None, grad=None, value_fn=None, **extra_args):
+        del extra_args
+        _require("scale_by_halving_line_search", value_fn, params=params)
+        dtype = _value_dtype(params)
+        phi = _phi(value_fn, params, updates, dtype)
+        f0, n0 = _value0(value, phi, dtype)
+        accept = lambda alpha, v: v < f0  # noqa: E731 - L3's rule: any decrease
+        descent = jnp.array(True) if grad is None else _slope(grad, updates, dtype) < 0
+        budget = jnp.where(descent, max_steps, 0)  # a non-descent direction gets no trials
+        alpha, v, k, failed = _backtrack(phi, accept, jnp.ones((), dtype), 0.5, budget, f0)
+        new = HalvingLineSearchState(alpha, v, (k + n0).astype(jnp.int32), failed | ~descent)
+        return _scaled(alpha, updates), new
+
+    return extra_args_transformation(init, update)
+
+
+# --------------------------------------------------------------------------------------------
+# Armijo (backtracking)
+# --------------------------------------------------------------------------------------------
+
+
+class ArmijoLineSearchState(NamedTuple):
+    """State of :func:`scale_by_armijo_line_search` (the last search's outcome)."""
+
+    step_size: jax.Array  # accepted α (best decreasing trial, or 0, after a failure)
+    value: jax.Array  # f(x + α d)
+    num_evals: jax.Array  # int32, evaluations of f spent by the last search
+    failed: jax.Array  # bool, no trial met the Armijo inequality (or gᵀd ≥ 0)
+
+
+def scale_by_armijo_line_search(
+    *, c1: Any = 1e-4, shrink: Any = 0.5, max_steps: int = 30, initial_step: Any = 1.0
+) -> optax.GradientTransformationExtraArgs:
+    """Backtracking (Armijo) step rule: α = α₀ sᵏ, the first with sufficient decrease.
+
+    Lecture L3, ALGORITHMS.md §6. Accepts the first α in α₀, α₀ s, α₀ s², … with
+
+        f(x + α d) ≤ f(x) + c1 α gᵀd                                  (Armijo, N&W eq. 3.4)
+
+    restarting at α₀ on every call (the lectures' rule; ``optax.scale_by_backtracking_linesearch``
+    instead grows the previous step, and keeps its last trial when it fails). Extras: ``value``,
+    ``grad`` and ``value_fn``, all required (``value`` is evaluated if missing). A direction with
+    gᵀd ≥ 0 fails at once (step 0, no evaluations counted beyond f(x)).
+
+    Args:
+      c1: sufficient-decrease constant, 0 < c1 < 1.
+      shrink: backtracking factor s, 0 < s < 1.
+      max_steps: most trial steps (evaluations of f), an integer ≥ 1.
+      initial_step: α₀ > 0 (1 for Newton and quasi-Newton directions).
+
+    Example:
+      >>> import jax.numpy as jnp, optax
+      >>> f = lambda x: jnp.sum(x ** 2)
+      >>> opt = optax.chain(optax.scale(-1.0), scale_by_armijo_line_search())
+      >>> x = jnp.array([1.0, -2.0]); s = opt.init(x)
+      >>> u, s = opt.update(2 * x, s, x, value=f(x), grad=2 * x, value_fn=f)
+      >>> float(s[1].step_size)
+      0.5
+
+    References:
+      Nocedal & Wright, Numerical Optimization (2006), eq. 3.4 and alg. 3.1.
+    """
+    _check_unit("c1", c1)
+    _check_unit("shrink", shrink)
+    _check_max_steps(max_steps)
+    check_range("initial_step", initial_step, low=0.0, low_open=True)
+
+    def init(params):
+        return _init_state(ArmijoLineSearchState, params)
+
+    def update(updates, state, params=None, *, value=None, grad=None, value_fn=None, **extra_args):
+        del extra_args
+        _require("scale_by_armijo_line_search", value_fn, grad=grad, params=params)
+        dtype = _value_dtype(params)
+        phi = _phi(value_fn, params, updates, dtype)
+        f0, n0 = _value0(value, phi, dtype)
+        slope = _slope(grad, updates, dtype)
+        descent = slope < 0
+        accept = lambda alpha, v: v <= f0 + jnp.asarray(c1, dtype) * alpha * slope  # noqa: E731 - Armijo
+        # a non-descent direction gets a budget of zero trials (a lax.while_loop, so vmap-safe)
+        budget = jnp.where(descent, max_steps, 0)
+        alpha, v, k, failed = _backtrack(phi, accept, jnp.asarray(initial_step, dtype), shrink, budget, f0)
+        new = ArmijoLineSearchState(alpha, v, (k + n0).astype(jnp.int32), failed | ~descent)
+        return _scaled(alpha, updates), new
+
+    return extra_args_transformation(init, update)
+
+
+# --------------------------------------------------------------------------------------------
+# Strong Wolfe: optax's zoom line search plus the failure rule
+# --------------------------------------------------------------------------------------------
+
+
+class WolfeLineSearchState(NamedTuple):
+    """State of :func:`scale_by_wolfe_line_search` (the last search's outcome).
+
+    ``decrease_error`` and ``curvature_error`` are optax's (max(0, violation) of the Armijo and
+    the curvature inequality at the returned step; both 0 on success).
+    """
+
+    step_size: jax.Array
+    value: jax.Array
+    num_evals: jax.Array  # int32, evaluations of (f, ∇f) spent by the last search
+    failed: jax.Array
+    decrease_error: jax.Array
+    curvature_error: jax.Array
+
+
+def scale_by_wolfe_line_search(
+    *, c1: Any = 1e-4, c2: Any = 0.9, max_steps: int = 30, initial_step: Any = 1.0
+) -> optax.GradientTransformationExtraArgs:
+    """Strong-Wolfe step rule by bracketing and zoom (Nocedal & Wright alg. 3.5/3.6).
+
+    Lecture L3, ALGORITHMS.md §6. Accepts α with
+
+        f(x + α d) ≤ f(x) + c1 α gᵀd                 (sufficient decrease, N&W eq. 3.7a)
+        |∇f(x + α d)ᵀ d| ≤ c2 |gᵀd|                  (strong curvature condition, N&W eq. 3.7b)
+
+    This is ``optax.scale_by_zoom_linesearch`` — the same algorithm (bracketing by doubling from
+    α₀, then zoom with cubic/quadratic interpolation, bisection as a safeguard) — called with
+    ``slope_rtol=c1``, ``curv_rtol=c2``, ``tol=0``, ``initial_guess_strategy="one"`` and
+    ``approx_dec_rtol=None`` (so it is the textbook test, without Hager–Zhang's approximate
+    decrease). optax's own state (``learning_rate``, ``value``, ``grad``, ``info``) is rebuilt on
+    every call and not kept; like optax, it needs ``value``, ``grad`` and ``value_fn`` and
+    evaluates f and ∇f together (``num_evals`` counts those pairs). Added here: the failure rule
+    of §6 — when optax reports a violated inequality, its step is kept only if it lowered f
+    (optax then returns the lowest Armijo step it saw), else the step is 0; a direction with
+    gᵀd ≥ 0 fails with step 0; the output is never NaN. Unknown extra arguments are ignored.
+
+    Args:
+      c1, c2: constants with 0 < c1 < c2 < 1 (0.9 for quasi-Newton, 0.1 for nonlinear CG).
+      max_steps: most trial steps, an integer ≥ 1.
+      initial_step: first trial α₀ > 0.
+
+    Example:
+      >>> import jax.numpy as jnp, optax
+      >>> f = lambda x: jnp.sum(x ** 2)
+      >>> opt = optax.chain(optax.scale(-1.0), scale_by_wolfe_line_search())
+      >>> x = jnp.array([1.0, -2.0]); s = opt.init(x)
+      >>> u, s = opt.update(2 * x, s, x, value=f(x), grad=2 * x, value_fn=f)
+      >>> bool(s[1].failed), float(s[1].step_size)
+      (False, 0.5)
+    """
+    _check_unit("c1", c1)
+    _check_unit("c2", c2)
+    lo, hi = (float(c1), float(c2)) if isinstance(c1, numbers.Real) and isinstance(c2, numbers.Real) else (0, 1)
+    if not lo < hi:
+        raise ValueError(f"need 0 < c1 < c2 < 1 (strong Wolfe); got c1={c1!r}, c2={c2!r}")
+    _check_max_steps(max_steps)
+    check_range("initial_step", initial_step, low=0.0, low_open=True)
+    inner = optax.scale_by_zoom_linesearch(
+        max_linesearch_steps=max_steps,
+        slope_rtol=c1,
+        curv_rtol=c2,
+        tol=0.0,
+        approx_dec_rtol=None,
+        initial_guess_strategy="one",
+    )
+
+    def init(params):
+        dtype = _value_dtype(params)
+        inf = jnp.full((), jnp.inf, dtype)
+        return _init_state(WolfeLineSearchState, params, decrease_error=inf, curvature_error=inf)
+
+    def update(updates, state, params=None, *, value=None, grad=None, value_fn=None, **extra_args):
+        del extra_args
+        _require("scale_by_wolfe_line_search", value_fn, grad=grad, params=params)
+        dtype = _value_dtype(params)
+        f0, n0 = _value0(value, _phi(value_fn, params, updates, dtype), dtype)
+        slope = _slope(grad, updates, dtype)
+        descent = slope < 0
+        f = lambda x: value_fn(x)  # noqa: E731 - one positional argument: optax passes no data kwargs
+
+        def run(_):
+            inner_state = inner.init(params)
+            _, s = inner.update(updates, inner_state, params, value=f0, grad=grad, value_fn=f)
+            info = s.info
+            return (
+                jnp.asarray(s.learning_rate, dtype),
+                _finite_or_inf(s.value, dtype),
+                jnp.asarray(info.num_linesearch_steps, jnp.int32),
+                jnp.asarray(info.decrease_error, dtype),
+                jnp.asarray(info.curvature_error, dtype),
+            )
+
+        def skip(_):
+            inf = jnp.full((), jnp.inf, dtype)
+            return jnp.zeros((), dtype), f0, jnp.int32(0), inf, inf
+
+        alpha, v, k, dec_err, curv_err = jax.lax.cond(descent, run, skip, None)
+        ok = descent & (dec_err <= 0) & (curv_err <= 0) & jnp.isfinite(alpha) & (v < f0)
+        keep = jnp.isfinite(alpha) & (v < f0)  # a failed search keeps a step only if f went down
+        alpha = jnp.where(keep, alpha, 0.0)
+        v = jnp.where(keep, v, f0)
+        new = WolfeLineSearchState(alpha, v, (k + n0).astype(jnp.int32), ~ok, dec_err, curv_err)
+        return _scaled(alpha, updates), new
+
+    return extra_args_transformation(init, update)
+
+
+# --------------------------------------------------------------------------------------------
+# Exact: bracket, then Brent's method
+# --------------------------------------------------------------------------------------------
+
+_GOLD = 1.618033988749895  # bracket growth ratio
+_CGOLD = 0.3819660112501051  # golden-section fraction 2 − φ
+
+
+class ExactLineSearchState(NamedTuple):
+    """State of :func:`scale_by_exact_line_search` (the last search's outcome)."""
+
+    step_size: jax.Array  # α ≈ argmin_{α ≥ 0} f(x + α d) (best seen after a failure, or 0)
+    value: jax.Array  # f(x + α d)
+    num_evals: jax.Array  # int32, evaluations of f spent by the last search
+    failed: jax.Array  # bool: no bracket, tolerance not reached in budget, or gᵀd ≥ 0
+
+
+def _bracket(phi, f0, alpha0, budget):
+    """Find 0 ≤ a < b < c with φ(b) < φ(a) and φ(b) ≤ φ(c) (N&W §3.5; Numerical Recipes §10.1).
+
+    Expands b by the golden ratio while φ keeps falling; halves b while φ(b) ≥ φ(0).
+    Returns (a, φ(a), b, φ(b), c, evaluations, found); φ(c) is not kept (Brent does not need it).
+    """
+    dtype = f0.dtype
+    fb0 = phi(alpha0)
+    # state: k, a, fa, b, fb, c, found
+    init = (jnp.int32(1), jnp.zeros((), dtype), f0, alpha0, fb0, jnp.full((), jnp.inf, dtype), jnp.array(False))
+
+    def cond(s):
+        k, *_, found = s
+        return (~found) & (k < budget)
+
+    def body(s):
+        k, a, fa, b, fb, c, _ = s
+        expanding = fb < fa
+        trial = jnp.where(expanding, b + _GOLD * (b - a), 0.5 * b)
+        ft = phi(trial)
+        # expanding: stop at the first rise (c = trial), else slide (a, b) ← (b, trial)
+        # shrinking: (b, c) ← (trial, b), stop once φ(trial) < φ(0)
+        found = jnp.where(expanding, ft >= fb, ft < fa)
+        slide = expanding & ~found
+        new_a, new_fa = jnp.where(slide, b, a), jnp.where(slide, fb, fa)
+        new_b = jnp.where(expanding, jnp.where(found, b, trial), trial)
+        new_fb = jnp.where(expanding, jnp.where(found, fb, ft), ft)
+        new_c = jnp.where(expanding, jnp.where(found, trial, c), b)
+        return k + 1, new_a, new_fa, new_b, new_fb, new_c, found
+
+    k, a, fa, b, fb, c, found = jax.lax.while_loop(cond, body, init)
+    return a, fa, b, fb, c, k, found
+
+
+def _brent(phi, a, fa, b, x, fx, tol, budget):
+    """Brent's method on [a, b] from the interior point x (Numerical Recipes §10.2, ``brent``).
+
+    Parabolic interpolation through the three best points when it stays inside the bracket and
+    shrinks, golden section otherwise; stops when |x − m| ≤ 2·tol1 − (b − a)/2, tol1 = tol|x| + ε.
+    Unlike NR, which starts with x = w = v (a golden step first), the second-best point w starts
+    at a (φ(a) is known from the bracket), so the first step is the parabola through (a, x) with
+    the secant slope, and a quadratic φ is minimised after two steps to rounding error.
+    Returns (x, φ(x), evaluations, converged).
+    """
+    dtype = fx.dtype
+    tiny = jnp.asarray(jnp.finfo(dtype).tiny, dtype) ** 0.5  # absolute floor of the tolerance near α = 0
+    tol = jnp.asarray(tol, dtype)
+    noise = 4 * jnp.finfo(dtype).eps
+
+    def tols(s):
+        _, a, b, x, *_ = s
+        tol1 = tol * jnp.abs(x) + tiny
+        return 0.5 * (a + b), tol1, 2.0 * tol1
+
+    def converged(s):
+        _, a, b, x, *_ = s
+        xm, _, tol2 = tols(s)
+        return jnp.abs(x - xm) <= tol2 - 0.5 * (b - a)
+
+    def cond(s):
+        return (~converged(s)) & (s[0] < budget)
+
+    def body(s):
+        k, a, b, x, w, v, fx, fw, fv, d, e = s
+        xm, tol1, tol2 = tols(s)
+        # trial parabola through (x, fx), (w, fw), (v, fv)
+        r = (x - w) * (fx - fv)
+        q = (x - v) * (fx - fw)
+        p = (x - v) * q - (x - w) * r
+        q = 2.0 * (q - r)
+        p = jnp.where(q > 0, -p, p)
+        q = jnp.abs(q)
+        parabolic = (
+            (jnp.abs(e) > tol1)
+            & jnp.isfinite(p)
+            & jnp.isfinite(q)  # an infinite φ (NaN region) makes the parabola meaningless
+            & (jnp.abs(p) < jnp.abs(0.5 * q * e))
+            & (p > q * (a - x))
+            & (p < q * (b - x))
+        )
+        d_par = p / jnp.where(q == 0, 1.0, q)  # q = 0 never passes the tests above; guard the division
+        u_par = x + d_par
+        d_par = jnp.where((u_par - a < tol2) | (b - u_par < tol2), jnp.where(xm >= x, tol1, -tol1), d_par)
+        e_gold = jnp.where(x >= xm, a - x, b - x)
+        new_e = jnp.where(parabolic, d, e_gold)
+        new_d = jnp.where(parabolic, d_par, _CGOLD * e_gold)
+        u = jnp.where(jnp.abs(new_d) >= tol1, x + new_d, x + jnp.where(new_d >= 0, tol1, -tol1))
+        fu = phi(u)
+        # NR moves x on fu ≤ fx; here a decrease within rounding noise of φ does not move it, so the
+        # accurate parabolic vertex is not traded for a probe at x ± tol1 that rounds one ulp lower
+        better = fu < fx - noise * jnp.abs(fx)
+        # shrink the bracket
+        a2 = jnp.where(better, jnp.where(u >= x, x, a), jnp.where(u < x, u, a))
+        b2 = jnp.where(better, jnp.where(u >= x, b, x), jnp.where(u < x, b, u))
+        # update the three best points
+        to_w = (~better) & ((fu <= fw) | (w == x))
+        to_v = (~better) & (~to_w) & ((fu <= fv) | (v == x) | (v == w))
+        v2 = jnp.where(better | to_w, w, jnp.where(to_v, u, v))
+        fv2 = jnp.where(better | to_w, fw, jnp.where(to_v, fu, fv))
+        w2 = jnp.where(better, x, jnp.where(to_w, u, w))
+        fw2 = jnp.where(better, fx, jnp.where(to_w, fu, fw))
+        x2, fx2 = jnp.where(better, u, x), jnp.where(better, fu, fx)
+        return k + 1, a2, b2, x2, w2, v2, fx2, fw2, fv2, new_d, new_e
+
+    zero = jnp.zeros((), dtype)
+    init = (jnp.int32(0), a, b, x, a, a, fx, fa, fa, zero, b - a)
+    s = jax.lax.while_loop(cond, body, init)
+    return s[3], s[6], s[0], converged(s)
+
+
+def scale_by_exact_line_search(
+    *, max_steps: int = 100, tol: Any = None, initial_step: Any = 1.0
+) -> optax.GradientTransformationExtraArgs:
+    """Exact step rule: α = argmin_{α ≥ 0} f(x + α d), by bracketing then Brent's method.
+
+    Lecture L3 (eq. 9) and L4, ALGORITHMS.md §6 and the L2 exercise §10.6. Minimises the 1-D
+    function φ(α) = f(x + α d):
+
+        1. bracket: from α₀ grow by the golden ratio while φ falls, or halve while φ(α) ≥ φ(0),
+           until 0 ≤ a < b < c with φ(b) < φ(a), φ(b) ≤ φ(c);
+        2. Brent: parabolic interpolation with golden-section safeguard on [a, c] until
+           |α − m| ≤ 2 tol |α| − (c − a)/2 (m the midpoint).
+
+    On a quadratic the first parabolic step is exact, α = −gᵀd / dᵀHd. Steepest descent (L3 eq. 9)
+    is ``optax.chain(optax.scale(-1.0), scale_by_exact_line_search())``. Extras: ``value_fn``
+    (required), ``value`` (evaluated if missing) and ``grad`` (optional; with it, gᵀd ≥ 0 fails at
+    once with step 0). All loops are ``lax.while_loop`` with a fixed budget, so it jits and vmaps.
+    Written here: optax has no exact line search.
+
+    Args:
+      max_steps: budget of evaluations of f for both phases, an integer ≥ 2.
+      tol: relative tolerance on α (default √ε of the parameters' dtype, Brent's floor).
+      initial_step: first trial α₀ > 0.
+
+    Example:
+      >>> import jax.numpy as jnp, optax
+      >>> f = lambda x: 0.5 * (x[0] ** 2 + 10 * x[1] ** 2)
+      >>> opt = optax.chain(optax.scale(-1.0), scale_by_exact_line_search())
+      >>> x = jnp.array([1.0, 1.0]); g = jnp.array([1.0, 10.0]); s = opt.init(x)
+      >>> u, s = opt.update(g, s, x, value=f(x), grad=g, value_fn=f)
+      >>> round(float(s[1].step_size), 5)  # gᵀg / gᵀHg = 101 / 1001
+      0.1009
+
+    References:
+      R. P. Brent, Algorithms for Minimization without Derivatives (1973), ch. 5;
+      Press et al., Numerical Recipes, 3rd ed., §10.2–10.3.
+    """
+    _check_max_steps(max_steps)
+    if max_steps < 2:
+        raise ValueError(f"max_steps must be an integer ≥ 2 (bracket and refine); got {max_steps!r}")
+    if tol is not None:
+        check_range("tol", tol, low=0.0, low_open=True)
+    check_range("initial_step", initial_step, low=0.0, low_open=True)
+
+    def init(params):
+        return _init_state(ExactLineSearchState, params)
+
+    def update(updates, state, params=None, *, value=None, grad=None, value_fn=None, **extra_args):
+        del extra_args
+        _require("scale_by_exact_line_search", value_fn, params=params)
+        dtype = _value_dtype(params)
+        rtol = jnp.sqrt(jnp.finfo(dtype).eps) if tol is None else tol
+        phi = _phi(value_fn, params, updates, dtype)
+        f0, n0 = _value0(value, phi, dtype)
+        descent = jnp.array(True) if grad is None else _slope(grad, updates, dtype) < 0
+        budget = jnp.where(descent, max_steps, 0)
+        alpha0 = jnp.asarray(initial_step, dtype)
+        a, fa, b, fb, c, k1, found = _bracket(phi, f0, alpha0, jnp.maximum(budget - 1, 1))
+        found = found & descent
+        x, fx, k2, conv = _brent(phi, a, fa, c, b, fb, rtol, jnp.where(found, budget - k1, 0))
+        # after a failed bracket the best point seen is b when it lowered f (expansion ran out)
+        improved = fx < f0
+        alpha = jnp.where(improved & descent, x, 0.0)
+        v = jnp.where(improved & descent, fx, f0)
+        failed = ~(found & conv & improved)
+        new = ExactLineSearchState(alpha, v, (k1 + k2 + n0).astype(jnp.int32), failed)
+        return _scaled(alpha, updates), new
+
+    return extra_args_transformation(init, update)

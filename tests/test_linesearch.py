@@ -1,0 +1,302 @@
+"""Line searches (ALGORITHMS.md §6): defining inequalities, the L2 exercise (§10.6), failure paths,
+jit/vmap, composition with minimize, and agreement with optax's own searches."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+
+import jaxopt_lectures as jl
+from jaxopt_lectures.linesearch import (
+    scale_by_armijo_line_search,
+    scale_by_exact_line_search,
+    scale_by_halving_line_search,
+    scale_by_wolfe_line_search,
+)
+
+A = jnp.array([[3.0, 1.0], [1.0, 2.0]])
+bvec = jnp.array([1.0, -1.0])
+
+
+def quadratic(x):
+    return 0.5 * x @ A @ x - bvec @ x
+
+
+def rosenbrock(x):
+    return (1.0 - x[0]) ** 2 + 100.0 * (x[1] - x[0] ** 2) ** 2
+
+
+def wiggly(x):  # non-convex 1-D
+    return jnp.sum(jnp.sin(3.0 * x) + 0.1 * x**2)
+
+
+PROBLEMS = [
+    (quadratic, jnp.array([2.0, 2.0])),
+    (rosenbrock, jnp.array([-1.2, 1.0])),
+    (wiggly, jnp.array([-1.0])),
+]
+IDS = ["quadratic", "rosenbrock", "wiggly"]
+
+
+def run(ls, f, x, d=None):
+    """One search along d (default −∇f) from x; returns (step, state of the search)."""
+    g = jax.grad(f)(x)
+    d = -g if d is None else d
+    # one compiled program per test (eager mode would compile each lax.while_loop separately)
+    u, state = jax.jit(lambda x, d: ls.update(d, ls.init(x), x, value=f(x), grad=g, value_fn=f))(x, d)
+    return u, state, g, d
+
+
+def alpha_of(state):
+    return float(state.step_size)
+
+
+@pytest.mark.parametrize("f,x", PROBLEMS, ids=IDS)
+def test_halving_decreases(f, x):
+    u, s, g, d = run(scale_by_halving_line_search(), f, x)
+    a = alpha_of(s)
+    assert not bool(s.failed)
+    assert f(x + a * d) < f(x)
+    # the first power of ½ that decreases: 2a did not (unless a = 1)
+    assert a == 1.0 or f(x + 2 * a * d) >= f(x)
+    assert np.log2(a) == int(np.log2(a))
+    np.testing.assert_allclose(u, a * d)
+    assert int(s.num_evals) == 1 - int(np.log2(a))
+
+
+@pytest.mark.parametrize("f,x", PROBLEMS, ids=IDS)
+def test_armijo_inequality(f, x):
+    c1, shrink = 1e-4, 0.5
+    u, s, g, d = run(scale_by_armijo_line_search(c1=c1, shrink=shrink), f, x)
+    a = alpha_of(s)
+    assert not bool(s.failed) and a > 0
+    slope = float(g @ d)
+    assert f(x + a * d) <= f(x) + c1 * a * slope
+    # backtracking: the previous trial a/shrink violated it (unless a = α₀)
+    assert a == 1.0 or f(x + a / shrink * d) > f(x) + c1 * (a / shrink) * slope
+    np.testing.assert_allclose(float(s.value), f(x + a * d))
+
+
+@pytest.mark.parametrize(
+    "f,x,c2", [(*p, 0.9) for p in PROBLEMS] + [(rosenbrock, jnp.array([-1.2, 1.0]), 0.1)], ids=IDS + ["rosenbrock-c2=0.1"]
+)
+def test_wolfe_inequalities(f, x, c2):
+    c1 = 1e-4
+    u, s, g, d = run(scale_by_wolfe_line_search(c1=c1, c2=c2), f, x)
+    a = alpha_of(s)
+    assert not bool(s.failed) and a > 0
+    slope = float(g @ d)
+    assert f(x + a * d) <= f(x) + c1 * a * slope  # sufficient decrease
+    assert abs(float(jax.grad(f)(x + a * d) @ d)) <= c2 * abs(slope) + 1e-12  # strong curvature
+    assert float(s.decrease_error) == 0.0 and float(s.curvature_error) == 0.0
+    assert int(s.num_evals) >= 1
+
+
+@pytest.mark.parametrize("f,x", PROBLEMS, ids=IDS)
+def test_exact_is_a_local_minimum_of_phi(f, x):
+    u, s, g, d = run(scale_by_exact_line_search(), f, x)
+    a = alpha_of(s)
+    assert not bool(s.failed) and a > 0
+    phi = lambda t: f(x + t * d)  # noqa: E731
+    assert phi(a) < phi(0.0)
+    for h in (1e-3, 1e-5):
+        assert phi(a) <= phi(a * (1 + h)) + 1e-14 and phi(a) <= phi(a * (1 - h)) + 1e-14
+    dphi = float(jax.grad(phi)(a))
+    assert abs(dphi) <= 1e-5 * (abs(float(g @ d)) + 1.0)
+
+
+def test_exact_on_quadratic_is_closed_form():
+    m = np.random.default_rng(0).standard_normal((6, 6))
+    H = jnp.asarray(m @ m.T + 0.5 * np.eye(6))
+    c = jnp.arange(6.0)
+    f = lambda x: 0.5 * x @ H @ x - c @ x  # noqa: E731
+    x = jnp.ones(6)
+    g = jax.grad(f)(x)
+    d = -g + 0.03 * jnp.arange(6.0)  # not the gradient direction (that one is the L2 test below)
+    assert float(g @ d) < 0
+    _, s, _, _ = run(scale_by_exact_line_search(), f, x, d)
+    expected = -float(g @ d) / float(d @ H @ d)  # α* = −gᵀd / dᵀHd
+    np.testing.assert_allclose(alpha_of(s), expected, rtol=1e-10)
+    assert not bool(s.failed)
+
+
+def test_l2_exercise_steepest_descent_exact():
+    """ALGORITHMS.md §6/§10.6: f = ½(x² + b y²) from (b, 1), b = 0.1."""
+    b = 0.1
+    f = lambda w: 0.5 * (w[0] ** 2 + b * w[1] ** 2)  # noqa: E731
+    opt = optax.chain(optax.scale(-1.0), scale_by_exact_line_search())
+    r = jl.minimize(f, jnp.array([b, 1.0]), opt, max_steps=10, gtol=0.0, record=True)
+    iterates = np.concatenate([np.asarray(r.history.params), np.asarray(r.params)[None]])
+    k = np.arange(11)
+    q = (b - 1) / (b + 1)
+    np.testing.assert_allclose(iterates[:, 0], b * q**k, rtol=1e-9, atol=1e-14)
+    np.testing.assert_allclose(iterates[:, 1], (-q) ** k, rtol=1e-9, atol=1e-14)
+    grads = np.stack([np.asarray(jax.grad(f)(jnp.asarray(w))) for w in iterates])
+    for k in range(10):
+        cos = grads[k] @ grads[k + 1] / (np.linalg.norm(grads[k]) * np.linalg.norm(grads[k + 1]))
+        assert abs(cos) < 1e-8
+    assert not bool(r.state[1].failed)
+
+
+SEARCHES = {
+    "halving": lambda: scale_by_halving_line_search(),
+    "armijo": lambda: scale_by_armijo_line_search(),
+    "wolfe": lambda: scale_by_wolfe_line_search(),
+    "exact": lambda: scale_by_exact_line_search(),
+}
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_ascent_direction_fails_with_step_zero(name):
+    x = jnp.array([2.0, 2.0])
+    g = jax.grad(quadratic)(x)
+    u, s, _, _ = run(SEARCHES[name](), quadratic, x, d=g)  # gᵀd > 0
+    assert bool(s.failed)
+    assert alpha_of(s) == 0.0
+    assert np.all(np.asarray(u) == 0.0)
+    np.testing.assert_allclose(float(s.value), quadratic(x))
+
+
+def nan_beyond(x):
+    """(x − 3)² along x, NaN once x > 1: the minimiser along d lies in the NaN region."""
+    v = jnp.sum((x - 3.0) ** 2)
+    return jnp.where(jnp.all(x <= 1.0), v, jnp.nan)
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_nan_region_gives_finite_step(name):
+    x = jnp.array([0.0])
+    u, s, _, _ = run(SEARCHES[name](), nan_beyond, x, d=jnp.array([0.5]))
+    assert np.all(np.isfinite(np.asarray(u)))
+    assert np.isfinite(float(s.value))
+    a = alpha_of(s)
+    assert 0.0 <= a <= 2.0 + 1e-12  # stays where f is finite
+    assert float(s.value) <= float(nan_beyond(x))
+
+
+@pytest.mark.parametrize("name", ["armijo", "exact"])
+def test_budget_exhausted_takes_best_step(name):
+    # f decreases without bound along d: nothing satisfies "bracketed"; Armijo with a tiny
+    # budget and a huge α₀ never meets the inequality on a steep-walled function
+    if name == "exact":
+        f = lambda x: -jnp.sum(x)  # noqa: E731
+        ls = scale_by_exact_line_search(max_steps=5)
+    else:
+        f = lambda x: jnp.sum(x**2)  # noqa: E731
+        ls = scale_by_armijo_line_search(initial_step=1e6, max_steps=3, c1=0.5)
+    x = jnp.array([1.0])
+    u, s, _, _ = run(ls, f, x, d=jnp.array([1.0 if name == "exact" else -1.0]))  # descent directions
+    assert bool(s.failed)
+    assert int(s.num_evals) <= 5
+    assert np.all(np.isfinite(np.asarray(u)))
+    if name == "exact":
+        assert alpha_of(s) > 0 and float(s.value) < float(f(x))  # best improving step seen
+    else:
+        assert alpha_of(s) == 0.0  # α = 1e6, 5e5, 2.5e5 all raise f: none improved
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_vmap_over_starting_points_equals_loop(name):
+    ls = SEARCHES[name]()
+    xs = jnp.array([[-1.2, 1.0], [0.5, 0.5], [2.0, -1.0]])
+
+    def one(x):
+        g = jax.grad(rosenbrock)(x)
+        # an unknown extra argument (as fit or a user loop might pass) is ignored
+        u, s = ls.update(-g, ls.init(x), x, value=rosenbrock(x), grad=g, value_fn=rosenbrock, batch=1)
+        return u, s
+
+    # vmap against lax.map (a sequential loop over the points), compiled together
+    (ub, sb), (ul, sl) = jax.jit(lambda xs: (jax.vmap(one)(xs), jax.lax.map(one, xs)))(xs)
+    for i in range(len(xs)):
+        u, s = ul[i], jax.tree.map(lambda a: a[i], sl)
+        np.testing.assert_allclose(ub[i], u, rtol=1e-12)
+        np.testing.assert_allclose(sb.step_size[i], s.step_size, rtol=1e-12)
+        assert int(sb.num_evals[i]) == int(s.num_evals)
+        assert bool(sb.failed[i]) == bool(s.failed)
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_composes_with_minimize_on_pytrees(name):
+    opt = optax.chain(optax.scale(-1.0), SEARCHES[name]())
+
+    def f(p):  # the quadratic above, with x split over a dict and a tuple
+        x = jnp.concatenate([p["a"], p["b"][0]])
+        return quadratic(x)
+
+    x0 = {"a": jnp.array([2.0]), "b": (jnp.array([2.0]),)}
+    # gtol 1e-6: a value-only search resolves f to rounding, so ‖∇f‖ stalls near √ε·scale
+    r = jl.minimize(f, x0, opt, max_steps=200, gtol=1e-6)
+    assert bool(r.converged), r.reason_name
+    assert jax.tree.structure(r.params) == jax.tree.structure(x0)
+    x = jnp.concatenate([r.params["a"], r.params["b"][0]])
+    np.testing.assert_allclose(x, jnp.linalg.solve(A, bvec), atol=2e-6)
+    # state shapes and dtypes are stable across jit and steps
+    s0 = opt.init(x0)
+    assert jax.tree.map(lambda a: (a.shape, a.dtype), s0) == jax.tree.map(lambda a: (a.shape, a.dtype), r.state)
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_missing_value_fn_is_named(name):
+    ls = SEARCHES[name]()
+    x = jnp.ones(2)
+    with pytest.raises(TypeError, match="value_fn"):
+        ls.update(-x, ls.init(x), x, value=1.0, grad=x)
+
+
+@pytest.mark.parametrize(
+    "factory,kwargs,match",
+    [
+        (scale_by_armijo_line_search, {"c1": 0.0}, "c1"),
+        (scale_by_armijo_line_search, {"c1": 1.0}, "c1"),
+        (scale_by_armijo_line_search, {"shrink": 1.0}, "shrink"),
+        (scale_by_armijo_line_search, {"shrink": -0.5}, "shrink"),
+        (scale_by_armijo_line_search, {"max_steps": 0}, "max_steps"),
+        (scale_by_armijo_line_search, {"max_steps": 2.5}, "max_steps"),
+        (scale_by_armijo_line_search, {"initial_step": 0.0}, "initial_step"),
+        (scale_by_wolfe_line_search, {"c1": 0.5, "c2": 0.4}, "c1 < c2"),
+        (scale_by_wolfe_line_search, {"c2": 1.0}, "c2"),
+        (scale_by_halving_line_search, {"max_steps": True}, "max_steps"),
+        (scale_by_exact_line_search, {"max_steps": 1}, "max_steps"),
+        (scale_by_exact_line_search, {"tol": 0.0}, "tol"),
+    ],
+)
+def test_validation(factory, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        factory(**kwargs)
+
+
+def test_armijo_matches_optax_backtracking():
+    f, x = quadratic, jnp.array([2.0, 2.0])
+    ours = optax.chain(optax.scale(-1.0), scale_by_armijo_line_search(c1=1e-4, shrink=0.5))
+    theirs = optax.chain(
+        optax.scale(-1.0),
+        optax.scale_by_backtracking_linesearch(
+            max_backtracking_steps=30, slope_rtol=1e-4, decrease_factor=0.5, increase_factor=1.0
+        ),
+    )
+    for d_scale in (1.0, 3.0):  # 3·(−g) forces at least one backtrack
+        g = jax.grad(f)(x)
+        outs = []
+        for opt in (ours, theirs):
+            u, _ = jax.jit(lambda x: opt.update(d_scale * g, opt.init(x), x, value=f(x), grad=g, value_fn=f))(x)
+            outs.append(u)
+        np.testing.assert_allclose(outs[0], outs[1], rtol=1e-12)
+
+
+def test_wolfe_matches_optax_zoom():
+    f, x = quadratic, jnp.array([2.0, 2.0])
+    ours = optax.chain(optax.scale(-1.0), scale_by_wolfe_line_search(c1=1e-4, c2=0.1))
+    theirs = optax.chain(
+        optax.scale(-1.0),
+        optax.scale_by_zoom_linesearch(
+            max_linesearch_steps=30, slope_rtol=1e-4, curv_rtol=0.1, approx_dec_rtol=None, initial_guess_strategy="one"
+        ),
+    )
+    g = jax.grad(f)(x)
+    outs = [jax.jit(lambda x: opt.update(g, opt.init(x), x, value=f(x), grad=g, value_fn=f)[0])(x) for opt in (ours, theirs)]
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-12)
+    # on a quadratic with c2 = 0.1 the zoom's interpolation lands on the exact minimiser
+    exact = -float(g @ -g) / float(g @ A @ g)
+    np.testing.assert_allclose(outs[0], exact * -g, rtol=1e-3)
