@@ -39,7 +39,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from .optimizers._base import check_range, extra_args_transformation
+from .optimizers._base import check_integer, check_range, extra_args_transformation
 
 __all__ = [
     "ArmijoLineSearchState",
@@ -59,8 +59,7 @@ __all__ = [
 
 
 def _check_max_steps(max_steps: Any, name: str = "max_steps") -> None:
-    if not isinstance(max_steps, numbers.Integral) or isinstance(max_steps, bool) or max_steps < 1:
-        raise ValueError(f"{name} must be an integer ≥ 1 (it bounds the number of evaluations); got {max_steps!r}")
+    check_integer(name, max_steps, why="it bounds the number of evaluations")
 
 
 def _check_unit(name: str, value: Any) -> None:
@@ -563,9 +562,7 @@ def scale_by_exact_line_search(
       R. P. Brent, Algorithms for Minimization without Derivatives (1973), ch. 5;
       Press et al., Numerical Recipes, 3rd ed., §10.2–10.3.
     """
-    _check_max_steps(max_steps)
-    if max_steps < 2:
-        raise ValueError(f"max_steps must be an integer ≥ 2 (bracket and refine); got {max_steps!r}")
+    check_integer("max_steps", max_steps, low=2, why="bracket and refine")
     if tol is not None:
         check_range("tol", tol, low=0.0, low_open=True)
     check_range("initial_step", initial_step, low=0.0, low_open=True)

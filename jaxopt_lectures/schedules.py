@@ -35,7 +35,7 @@ from typing import Any
 import jax.numpy as jnp
 import optax
 
-from .optimizers._base import check_range
+from .optimizers._base import check_integer, check_range
 
 __all__ = [
     "cosine_annealing",
@@ -66,8 +66,7 @@ def piecewise_constant(init_value: float, boundaries_and_scales: dict[int, float
 def step_decay(init_value: Any, factor: Any, every: int) -> optax.Schedule:
     """η0 · factor^⌊t/every⌋: multiply by ``factor`` every ``every`` steps (epochs in L0/L1)."""
     check_range("factor", factor, low=0.0)
-    if not isinstance(every, int) or every < 1:
-        raise ValueError(f"every must be an integer ≥ 1; got {every!r}")
+    check_integer("every", every)
     return optax.exponential_decay(init_value, transition_steps=every, decay_rate=factor, staircase=True)
 
 
@@ -126,15 +125,13 @@ def linear_to_floor(init_value: float, steps: int, floor: float = 0.01) -> optax
     """L2's linear decay: ε_t = (1 − t/τ)ε0 + (t/τ)ε_τ for t ≤ τ, then ε_τ, with ε_τ = floor·ε0
     (1% by default) and τ = ``steps`` (``optax.linear_schedule``)."""
     check_range("floor", floor, low=0.0)
-    if not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be an integer ≥ 1; got {steps!r}")
+    check_integer("steps", steps)
     return optax.linear_schedule(init_value, floor * init_value, transition_steps=steps)
 
 
 def cosine_annealing(init_value: float, steps: int, floor: float = 0.0) -> optax.Schedule:
     """½η0(1 + cos(πt/T)) for t ≤ T = ``steps``, then ``floor``·η0 (``optax.cosine_decay_schedule``)."""
-    if not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be an integer ≥ 1; got {steps!r}")
+    check_integer("steps", steps)
     return optax.cosine_decay_schedule(init_value, steps, alpha=floor)
 
 
@@ -142,10 +139,8 @@ def sgdr(init_value: float, period: int, restarts: int, period_mult: float = 1.0
     """SGDR (Loshchilov & Hutter 2017): cosine annealing restarted ``restarts`` times, periods
     growing by ``period_mult`` (built from ``optax.sgdr_schedule``, no warm-up); 0 after the last
     period."""
-    if not isinstance(period, int) or period < 1:
-        raise ValueError(f"period must be an integer ≥ 1; got {period!r}")
-    if not isinstance(restarts, int) or restarts < 1:
-        raise ValueError(f"restarts must be an integer ≥ 1; got {restarts!r}")
+    check_integer("period", period)
+    check_integer("restarts", restarts)
     kwargs = []
     length = float(period)
     for _ in range(restarts):
@@ -158,8 +153,7 @@ def sgdr(init_value: float, period: int, restarts: int, period_mult: float = 1.0
 def inverse_sqrt(init_value: Any, warmup_steps: int = 1) -> optax.Schedule:
     """Inverse square root: η0 for t < w, then η0 √(w/t) (the Transformer schedule without its
     linear warm-up ramp); w = ``warmup_steps`` ≥ 1."""
-    if not isinstance(warmup_steps, int) or warmup_steps < 1:
-        raise ValueError(f"warmup_steps must be an integer ≥ 1; got {warmup_steps!r}")
+    check_integer("warmup_steps", warmup_steps)
 
     def schedule(count):
         t = _t(count, init_value)

@@ -30,7 +30,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from .optimizers._base import global_sq_norm
+from .optimizers._base import check_integer, global_sq_norm
 
 __all__ = ["History", "OptimizeResult", "REASONS", "least_squares", "minimize"]
 
@@ -101,8 +101,7 @@ def _all_finite(tree: Any) -> jax.Array:
 
 
 def _check_loop_args(max_steps: Any, **tols: Any) -> None:
-    if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:
-        raise ValueError(f"max_steps must be an integer ≥ 1 (it sets the loop length); got {max_steps!r}")
+    check_integer("max_steps", max_steps, why="it sets the loop length")
     for name, tol in tols.items():
         try:
             concrete = float(tol)

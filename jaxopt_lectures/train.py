@@ -39,6 +39,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from .optimizers._base import check_choice, check_integer
+
 __all__ = ["SAMPLING_MODES", "FitHistory", "batch_indices", "fit"]
 
 SAMPLING_MODES = ("shuffle", "replacement", "full")
@@ -73,9 +75,6 @@ def _num_examples(data: Any, name: str = "data") -> int:
     return n
 
 
-def _is_int(x: Any) -> bool:
-    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
-
 
 def batch_indices(key: jax.Array, n: int, batch_size: int, sampling: str = "shuffle") -> jax.Array:
     """The example indices of one epoch, shaped [steps, batch_size] (see the module docstring).
@@ -84,28 +83,26 @@ def batch_indices(key: jax.Array, n: int, batch_size: int, sampling: str = "shuf
     disjoint and n mod b examples sit out; ``"replacement"``: ⌊n/b⌋ rows of b independent uniform
     draws; ``"full"``: one row 0..n−1 (``batch_size`` ignored).
     """
-    if sampling not in SAMPLING_MODES:
-        raise ValueError(f"sampling must be one of {SAMPLING_MODES}; got {sampling!r}")
-    if not _is_int(n) or n < 1:
-        raise ValueError(f"n must be an integer ≥ 1; got {n!r}")
+    check_integer("n", n)
+    _check_sampling(n, batch_size, sampling)
     if sampling == "full":
         return jnp.arange(n)[None, :]
-    if not _is_int(batch_size) or not 1 <= batch_size <= n:
-        raise ValueError(f"batch_size must be an integer in [1, n] = [1, {n}]; got {batch_size!r}")
     steps = n // batch_size
     if sampling == "shuffle":
         return jax.random.permutation(key, n)[: steps * batch_size].reshape(steps, batch_size)
     return jax.random.randint(key, (steps, batch_size), 0, n)  # "replacement"
 
 
-def _check_fit_args(n: int, epochs: Any, batch_size: Any, sampling: str) -> None:
-    if sampling not in SAMPLING_MODES:
-        raise ValueError(f"sampling must be one of {SAMPLING_MODES}; got {sampling!r}")
-    if not _is_int(epochs) or epochs < 1:
-        raise ValueError(f"epochs must be an integer ≥ 1; got {epochs!r}")
+def _check_sampling(n: int, batch_size: Any, sampling: str) -> None:
+    """The sampling mode is known and 1 ≤ b ≤ n (b is not used by ``"full"``)."""
+    check_choice("sampling", sampling, SAMPLING_MODES)
     if sampling != "full":
-        if not _is_int(batch_size) or not 1 <= batch_size <= n:
-            raise ValueError(f"batch_size must be an integer in [1, n] = [1, {n}]; got {batch_size!r}")
+        check_integer("batch_size", batch_size, high=n, why="at most the n examples")
+
+
+def _check_fit_args(n: int, epochs: Any, batch_size: Any, sampling: str) -> None:
+    _check_sampling(n, batch_size, sampling)
+    check_integer("epochs", epochs)
 
 
 def _progress_bar(progress: bool | None, epochs: int):

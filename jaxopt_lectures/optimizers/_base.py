@@ -88,6 +88,20 @@ def check_range(
         raise ValueError(f"{name} must lie in {interval}, got {bad!r}")
 
 
+def check_integer(name: str, value: Any, *, low: int = 1, high: int | None = None, why: str = "") -> None:
+    """Raise ``ValueError`` unless ``value`` is an integer (not a bool) in [low, high].
+
+    For arguments that set shapes or loop lengths (steps, epochs, batch sizes), which must be
+    concrete Python or NumPy integers.
+    """
+    ok = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    if ok and value >= low and (high is None or value <= high):
+        return
+    interval = f"≥ {low}" if high is None else f"in [{low}, {high}]"
+    reason = f" ({why})" if why else ""
+    raise ValueError(f"{name} must be an integer {interval}{reason}; got {value!r}")
+
+
 def is_concrete_zero(value: Any) -> bool:
     """True when ``value`` is known now (not a tracer) and every entry of it is 0."""
     arr = _concrete_values(value)

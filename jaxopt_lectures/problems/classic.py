@@ -17,6 +17,7 @@ import math
 
 import jax.numpy as jnp
 
+from ..optimizers._base import check_integer
 from ._problem import Problem, register_problem
 
 __all__ = ["beale", "booth", "himmelblau", "rosenbrock", "sphere"]
@@ -179,8 +180,7 @@ def sphere(n: int = 2) -> Problem:
     The best-conditioned problem there is (Hessian 2I): a baseline every method should solve.
     ``sphere(2)`` is the registered ``"sphere"``, ``sphere(n)`` is named ``"sphere_<n>"``.
     """
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n must be an integer ≥ 1, got {n!r}")
+    check_integer("n", n)
     return Problem(
         name="sphere" if n == 2 else f"sphere_{n}",
         fun=_sphere,

@@ -48,6 +48,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..optimizers._base import check_integer
 from . import worked_examples as wx
 from ._problem import Problem
 
@@ -77,7 +78,7 @@ Batch = tuple[Any, Any]
 
 def linear_params(d: int, dtype: Any = None) -> dict[str, jax.Array]:
     """Zero parameters ``{"w": zeros(d), "b": 0.0}`` of the linear model ŷ = Xw + b."""
-    _check_positive_int("d", d)
+    check_integer("d", d)
     return {"w": jnp.zeros((d,), dtype), "b": jnp.zeros((), dtype)}
 
 
@@ -125,11 +126,6 @@ REGRESSION_LOSSES: Mapping[str, Callable[[Any, Batch], jax.Array]] = MappingProx
 # ----------------------------------------------------------------------------------------------
 # Data
 # ----------------------------------------------------------------------------------------------
-
-
-def _check_positive_int(name: str, value: Any) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be an integer ≥ 1, got {value!r}")
 
 
 def _check_noise(noise: Any) -> None:
@@ -182,8 +178,8 @@ def linear_regression_data(
     gives the same data. ``noise`` is the standard deviation of the label noise; with ``noise=0``
     the truth fits exactly.
     """
-    _check_positive_int("n", n)
-    _check_positive_int("d", d)
+    check_integer("n", n)
+    check_integer("d", d)
     _check_noise(noise)
     return _linear_data(key, noise, n=n, d=d, dtype=dtype)
 
@@ -198,8 +194,8 @@ def logistic_regression_data(
     labels, on which the logistic loss has no minimiser (it decreases to 0 as the parameters grow)
     and the hinge loss reaches 0. Returns ``((X, y), truth)`` with ``y`` in {−1.0, +1.0}.
     """
-    _check_positive_int("n", n)
-    _check_positive_int("d", d)
+    check_integer("n", n)
+    check_integer("d", d)
     _check_noise(noise)
     return _logistic_data(key, noise, n=n, d=d, dtype=dtype)
 

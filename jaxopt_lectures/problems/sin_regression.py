@@ -31,6 +31,8 @@ from typing import Any, Sequence
 import jax
 import jax.numpy as jnp
 
+from ..optimizers._base import check_integer
+
 __all__ = [
     "LAYER_SIZES",
     "NOISE_FLOOR",
@@ -57,8 +59,7 @@ def sin_regression_data(
     ALGORITHMS.md §10.7). The Bayes-optimal test MSE is :data:`NOISE_FLOOR` = 0.8²/12 ≈ 0.0533.
     """
     for name, n in (("n_train", n_train), ("n_test", n_test)):
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"{name} must be an integer ≥ 1; got {n!r}")
+        check_integer(name, n)
     return _draw(key, n_train, n_test, jnp.dtype(dtype))
 
 
