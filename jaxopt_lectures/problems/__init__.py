@@ -10,9 +10,11 @@
 ``PROBLEMS`` maps names to :class:`Problem` records; ``rosenbrock(n)`` builds the extended
 Rosenbrock function for any even ``n`` (``rosenbrock(2)`` is the registered ``"rosenbrock"``).
 The lectures' functions are in :mod:`.lectures`, the classic ones (Rosenbrock, Beale, Booth,
-Himmelblau, ``sphere(n)``) in :mod:`.classic`; the regression data, L3's four losses, L0's sigmoid
-neuron and ``regression_problem`` in :mod:`.regression`; the worked examples' numbers (ALGORITHMS.md
-§10) in :mod:`.worked_examples`.
+Himmelblau, ``sphere(n)``) in :mod:`.classic`, Moré–Garbow–Hillstrom's least-squares problems
+(Wood, Powell singular, Freudenstein–Roth, Bard, Box 3-D, Osborne 1) and an exponential curve fit
+in :mod:`.mgh` (``LEAST_SQUARES_PROBLEMS`` names the catalogue's problems for Gauss–Newton and LM);
+the regression data, L3's four losses, L0's sigmoid neuron and ``regression_problem`` in
+:mod:`.regression`; the worked examples' numbers (ALGORITHMS.md §10) in :mod:`.worked_examples`.
 """
 
 from . import lectures, classic  # noqa: I001  (registration order: the lectures' problems first)
@@ -32,6 +34,10 @@ from .regression import (
     sigmoid_neuron, sigmoid_neuron_loss, sigmoid_neuron_params,
 )  # fmt: skip
 from .sin_regression import NOISE_FLOOR, mlp_apply, mse_loss, sin_regression_data  # L3 notebook data
+from . import mgh  # noqa: I001  (registered after .classic: the MGH problems follow the classic ones)
+from .mgh import (
+    LEAST_SQUARES_PROBLEMS, bard, box_3d, exponential_fit, freudenstein_roth, osborne1, powell_singular, wood,
+)  # fmt: skip
 
 __all__ = [
     "PROBLEMS",
@@ -51,3 +57,7 @@ __all__ += [
     "sphere", "tanh_saturated", "worked_examples",
 ]  # fmt: skip
 __all__ += ["NOISE_FLOOR", "mlp_apply", "mse_loss", "sin_regression_data"]
+__all__ += [
+    "LEAST_SQUARES_PROBLEMS", "bard", "box_3d", "exponential_fit", "freudenstein_roth", "mgh", "osborne1",
+    "powell_singular", "wood",
+]  # fmt: skip
