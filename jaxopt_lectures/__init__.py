@@ -15,3 +15,5 @@ __version__ = "0.1.0"
 __all__ = ["OptimizeResult", "fit", "init", "least_squares", "minimize", "registry", "schedules", *_optimizers_all]
 from .linesearch import *  # noqa: E402,F403  (step rules, ALGORITHMS.md §6)
 __all__ += linesearch.__all__  # noqa: F405  (the submodule is bound by the import above)
+from .second_order import *  # noqa: E402,F403  (curvature methods, ALGORITHMS.md §7)
+__all__ += second_order.__all__  # noqa: F405

@@ -39,7 +39,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from .optimizers._base import check_integer, check_range, extra_args_transformation
+from .optimizers._base import check_integer, check_range, extra_args_transformation, require_extra_args
 
 __all__ = [
     "ArmijoLineSearchState",
@@ -67,14 +67,7 @@ def _check_unit(name: str, value: Any) -> None:
 
 
 def _require(search: str, value_fn: Any, **needed: Any) -> None:
-    missing = [k for k, v in {"value_fn": value_fn, **needed}.items() if v is None]
-    if missing:
-        names = ", ".join(missing)
-        raise TypeError(
-            f"{search} needs the extra argument(s) {names}: call "
-            f"update(updates, state, params, value=f(params), grad=∇f(params), value_fn=f) "
-            "(jaxopt_lectures.minimize and fit pass them)"
-        )
+    require_extra_args(search, value_fn=value_fn, **needed)
 
 
 def _value_dtype(params: Any) -> jnp.dtype:
@@ -100,6 +93,17 @@ def _finite_or_inf(v: jax.Array, dtype: jnp.dtype) -> jax.Array:
 def _phi(value_fn: Callable, params: Any, direction: Any, dtype: jnp.dtype) -> Callable:
     """φ(α) = f(x + α d), with non-finite values mapped to +∞."""
     return lambda alpha: _finite_or_inf(value_fn(_step(params, alpha, direction)), dtype)
+
+
+def _phi_dphi(value_fn: Callable, params: Any, direction: Any, dtype: jnp.dtype) -> Callable:
+    """α ↦ (φ(α), φ'(α)) by one forward-mode JVP of f along d (non-finite φ mapped to +∞)."""
+
+    def at(alpha):
+        x = _step(params, alpha, direction)
+        v, dv = jax.jvp(value_fn, (x,), (jax.tree.map(lambda p, d: d.astype(p.dtype), x, direction),))
+        return _finite_or_inf(v, dtype), jnp.asarray(dv, dtype)
+
+    return at
 
 
 def _slope(grad: Any, direction: Any, dtype: jnp.dtype) -> jax.Array:
@@ -522,11 +526,37 @@ def _brent(phi, a, fa, b, x, fx, tol, budget):
     zero = jnp.zeros((), dtype)
     init = (jnp.int32(0), a, b, x, a, a, fx, fa, fa, zero, b - a)
     s = jax.lax.while_loop(cond, body, init)
-    return s[3], s[6], s[0], converged(s)
+    return s[3], s[6], s[0], converged(s), s[1], s[2], s[4]
+
+
+def _secant_polish(phi_dphi, a, b, x, fx, w):
+    """One secant step on φ' through the two best points x, w of Brent (N&W §3.5, eq. 3.59 spirit).
+
+    Brent compares values of φ, which near the minimum differ by less than the rounding of φ
+    itself: α is then known only to ~√ε relative. φ' (a JVP of f along d) has no such floor, and
+    on a quadratic φ' is linear, so the secant root is exact to rounding. The polished α is kept
+    only inside the bracket (a, b), when the secant's curvature is positive, |φ'| drops and φ
+    does not rise by more than √ε relative.
+    Returns (α, φ(α), 3).
+    """
+    fx_, dx = phi_dphi(x)
+    fw_, dw = phi_dphi(w)
+    del fx_, fw_
+    denom = dx - dw
+    ok = (w != x) & (denom * (x - w) > 0)  # the secant's curvature estimate is positive: a minimum
+    alpha = x - dx * (x - w) / jnp.where(ok, denom, 1.0)
+    inside = ok & (alpha > a) & (alpha < b) & jnp.isfinite(alpha)
+    alpha = jnp.where(inside, alpha, x)
+    fa, da = phi_dphi(alpha)
+    # φ itself may be computed with a relative error far above ε (f = ½(x − x*)ᵀH(x − x*) loses
+    # digits to the cancellation in x − x*), so values only guard against a real rise
+    slack = jnp.sqrt(jnp.finfo(fx.dtype).eps) * jnp.abs(fx)
+    keep = inside & jnp.isfinite(fa) & (jnp.abs(da) < jnp.abs(dx)) & (fa <= fx + slack)
+    return jnp.where(keep, alpha, x), jnp.where(keep, fa, fx), jnp.int32(3)
 
 
 def scale_by_exact_line_search(
-    *, max_steps: int = 100, tol: Any = None, initial_step: Any = 1.0
+    *, max_steps: int = 100, tol: Any = None, initial_step: Any = 1.0, polish: bool = True
 ) -> optax.GradientTransformationExtraArgs:
     """Exact step rule: α = argmin_{α ≥ 0} f(x + α d), by bracketing then Brent's method.
 
@@ -536,7 +566,12 @@ def scale_by_exact_line_search(
         1. bracket: from α₀ grow by the golden ratio while φ falls, or halve while φ(α) ≥ φ(0),
            until 0 ≤ a < b < c with φ(b) < φ(a), φ(b) ≤ φ(c);
         2. Brent: parabolic interpolation with golden-section safeguard on [a, c] until
-           |α − m| ≤ 2 tol |α| − (c − a)/2 (m the midpoint).
+           |α − m| ≤ 2 tol |α| − (c − a)/2 (m the midpoint);
+        3. polish (``polish=True``): one secant step on φ'(α) = ∇f(x + αd)ᵀd (forward-mode JVPs)
+           through Brent's two best points, kept when |φ'| drops. Values alone fix α only to
+           ~√ε relative near the minimum, where φ's changes sink below its rounding; the
+           derivative has no such floor, so conjugate-gradient and BFGS theory (exact searches)
+           hold to rounding, e.g. CG ends on an m-dimensional quadratic in m steps.
 
     On a quadratic the first parabolic step is exact, α = −gᵀd / dᵀHd. Steepest descent (L3 eq. 9)
     is ``optax.chain(optax.scale(-1.0), scale_by_exact_line_search())``. Extras: ``value_fn``
@@ -548,6 +583,7 @@ def scale_by_exact_line_search(
       max_steps: budget of evaluations of f for both phases, an integer ≥ 2.
       tol: relative tolerance on α (default √ε of the parameters' dtype, Brent's floor).
       initial_step: first trial α₀ > 0.
+      polish: finish with the secant step on φ' (3 JVPs of f; needs f differentiable).
 
     Example:
       >>> import jax.numpy as jnp, optax
@@ -582,7 +618,18 @@ def scale_by_exact_line_search(
         alpha0 = jnp.asarray(initial_step, dtype)
         a, fa, b, fb, c, k1, found = _bracket(phi, f0, alpha0, jnp.maximum(budget - 1, 1))
         found = found & descent
-        x, fx, k2, conv = _brent(phi, a, fa, c, b, fb, rtol, jnp.where(found, budget - k1, 0))
+        x, fx, k2, conv, _, _, w = _brent(phi, a, fa, c, b, fb, rtol, jnp.where(found, budget - k1, 0))
+        if polish:
+            # within the bracket (a, c), not Brent's final interval: value comparisons at rounding
+            # level may have shrunk that past the true minimiser (measured on CG's quadratics)
+            pd = _phi_dphi(value_fn, params, updates, dtype)
+            x, fx, k3 = jax.lax.cond(
+                found & (budget - k1 - k2 >= 3),  # the polish's 3 JVPs count against max_steps
+                lambda _: _secant_polish(pd, a, c, x, fx, w),
+                lambda _: (x, fx, jnp.int32(0)),
+                None,
+            )
+            k2 = k2 + k3
         # after a failed bracket the best point seen is b when it lowered f (expansion ran out)
         improved = fx < f0
         alpha = jnp.where(improved & descent, x, 0.0)

@@ -20,8 +20,9 @@ from typing import Any
 import optax
 
 from . import optimizers as opt
+from . import second_order as so
 
-__all__ = ["REGISTRY", "OptimizerSpec", "Variant", "get", "names", "register"]
+__all__ = ["CURVATURE_FAMILIES", "FIRST_ORDER_FAMILIES", "REGISTRY", "OptimizerSpec", "Variant", "get", "names", "register"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,7 +42,7 @@ class OptimizerSpec:
       name: the public name (also the factory's name in ``jaxopt_lectures``).
       factory: ``factory(**kwargs) -> optax.GradientTransformation(ExtraArgs)``.
       primitive: the ``scale_by_<name>`` transformation without the learning rate.
-      family: ``"gd"``, ``"momentum"``, ``"adaptive"``, ``"adam"``, ``"heuristic"``, ...
+      family: one of :data:`FIRST_ORDER_FAMILIES` or :data:`CURVATURE_FAMILIES`.
       lecture: where the lectures teach it (L0–L4) and its ALGORITHMS.md section.
       defaults: keyword arguments that work on the lectures' small test problems.
       extra_args: extra arguments ``update`` needs (``value``, ``grad``, ``value_fn``, ...).
@@ -71,6 +72,11 @@ class OptimizerSpec:
                 needed.extend(a for a in variant.extra_args if a not in needed)
         return tuple(needed)
 
+
+#: Families of methods driven by the gradient alone, with a learning rate (ALGORITHMS.md §1–4).
+FIRST_ORDER_FAMILIES = ("gd", "momentum", "adaptive", "adam", "heuristic")
+#: Families that use a line search, the Hessian or the residuals instead (ALGORITHMS.md §6–7).
+CURVATURE_FAMILIES = ("line_search", "conjugate_gradient", "newton", "least_squares", "quasi_newton")
 
 _REGISTRY: dict[str, OptimizerSpec] = {}
 REGISTRY: Mapping[str, OptimizerSpec] = MappingProxyType(_REGISTRY)
@@ -219,4 +225,71 @@ register(OptimizerSpec(
     "quickprop", opt.quickprop, opt.scale_by_quickprop, "heuristic", "L1, L4, ALGORITHMS.md §4",
     defaults={"learning_rate": 0.01, "max_growth": 1.75},
     variants={"fahlman": _v("Fahlman 1988")},
+))
+
+# --------------------------------------------------------------------------------------------
+# Curvature methods (ALGORITHMS.md §6–7): no learning rate; they need the loss or the residuals
+# --------------------------------------------------------------------------------------------
+
+_SEARCH_EXTRAS = ("value", "grad", "value_fn")
+
+register(OptimizerSpec(
+    "steepest_descent", so.steepest_descent, so.scale_by_steepest_descent, "line_search", "L2, L3 eq. 9, L4, ALGORITHMS.md §6",
+    extra_args=_SEARCH_EXTRAS,
+    variants={
+        "exact": _v("L3 eq. 9, L2 exercise", line_search="exact"),
+        "armijo": _v("L3", line_search="armijo"),
+        "halving": _v("L3 eq. 5–7", line_search="halving"),
+    },
+))
+register(OptimizerSpec(
+    "nonlinear_cg", so.nonlinear_cg, so.scale_by_nonlinear_cg, "conjugate_gradient", "L2, L4, ALGORITHMS.md §7",
+    extra_args=_SEARCH_EXTRAS,
+    variants={
+        "fr": _v("Fletcher–Reeves", variant="fr"),
+        "pr": _v("Polak–Ribière", variant="pr"),
+        "pr+": _v("Polak–Ribière+, max(0, β)", variant="pr+"),
+    },
+    peers="scipy.optimize.minimize(method='CG') (PR+)",
+))
+register(OptimizerSpec(
+    "newton", so.newton, so.scale_by_newton, "newton", "L2, L4, ALGORITHMS.md §7",
+    extra_args=("value_fn",),
+    variants={
+        "pure": _v("L2, L4: w − H⁻¹g", line_search=None),
+        "armijo": _v("damped Newton with backtracking", extra_args=("value", "grad"), line_search="armijo"),
+    },
+))
+register(OptimizerSpec(
+    "newton_cg", so.newton_cg, so.scale_by_newton_cg, "newton", "L4 (Hessian-free), ALGORITHMS.md §7",
+    extra_args=_SEARCH_EXTRAS,
+    variants={"truncated": _v("N&W alg. 7.1")},
+    peers="scipy.optimize.minimize(method='Newton-CG')",
+))
+register(OptimizerSpec(
+    "gauss_newton", so.gauss_newton, so.scale_by_gauss_newton, "least_squares", "L4, ALGORITHMS.md §7",
+    extra_args=("residual_fn",),
+    variants={
+        "pure": _v("L4: w − (JᵀJ)⁻¹Jᵀr", line_search=None),
+        "armijo": _v("damped Gauss–Newton", extra_args=_SEARCH_EXTRAS, line_search="armijo"),
+    },
+))
+register(OptimizerSpec(
+    "levenberg_marquardt", so.levenberg_marquardt, so.scale_by_levenberg_marquardt, "least_squares",
+    "L4, ALGORITHMS.md §7",
+    extra_args=("residual_fn",),
+    variants={"dense": _v("L4", matrix_free=False), "matrix_free": _v("L4: JVP/VJP and CG", matrix_free=True)},
+    peers="scipy.optimize.least_squares(method='lm') (MINPACK)",
+))
+register(OptimizerSpec(
+    "bfgs", so.bfgs, so.scale_by_bfgs, "quasi_newton", "L4, ALGORITHMS.md §7",
+    extra_args=_SEARCH_EXTRAS,
+    variants={"wolfe": _v("N&W alg. 6.1")},
+    peers="scipy.optimize.minimize(method='BFGS')",
+))
+register(OptimizerSpec(
+    "lbfgs", so.lbfgs, so.scale_by_lbfgs, "quasi_newton", "L4, ALGORITHMS.md §7",
+    extra_args=_SEARCH_EXTRAS,
+    variants={"wolfe": _v("N&W alg. 7.5")},
+    peers="optax.lbfgs, scipy.optimize.minimize(method='L-BFGS-B')",
 ))

@@ -435,5 +435,9 @@ def test_every_registry_peer_is_covered():
         for peer in re.findall(r"(?:torch\.optim|optax)\.\w+", spec.peers)
     }
     assert claimed, "the registry names no peers"
-    missing = claimed - _covered_pairs()
+    # the curvature methods' peers are compared where their extras are set up
+    import test_second_order_convergence as conv
+
+    elsewhere = {("optax.lbfgs", "lbfgs"): conv.test_lbfgs_matches_optax_lbfgs_iterates_on_a_quadratic}
+    missing = claimed - _covered_pairs() - set(elsewhere)
     assert not missing, f"registry peers without an equality test here: {sorted(missing)}"

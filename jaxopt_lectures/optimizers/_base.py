@@ -34,6 +34,7 @@ __all__ = [
     "leafwise",
     "learning_rate_scale",
     "power",
+    "require_extra_args",
 ]
 
 
@@ -109,9 +110,11 @@ def is_concrete_zero(value: Any) -> bool:
 
 
 def is_concrete_positive(value: Any) -> bool:
-    """True when ``value`` is known now (not a tracer) and every entry of it is > 0."""
+    """True when ``value`` is known now (not a tracer) and every entry of it is a positive normal
+    float32 number (≥ 1.18e-38): XLA:CPU flushes subnormals to zero, so a smaller positive ε or ρ
+    would act as 0 inside a kernel, and the 0/0 guards it lets callers drop are needed after all."""
     arr = _concrete_values(value)
-    return arr is not None and bool(np.all(arr > 0))
+    return arr is not None and bool(np.all(arr >= np.finfo(np.float32).tiny))
 
 
 def check_order(low_name: str, low: Any, high_name: str, high: Any) -> None:
@@ -138,6 +141,18 @@ def check_learning_rate(learning_rate: Any, name: str = "learning_rate", allow_s
             )
         return
     check_range(name, learning_rate, low=0.0)
+
+
+def require_extra_args(who: str, **named: Any) -> None:
+    """Raise ``TypeError`` naming every extra argument of ``update`` that was not passed (``None``)."""
+    missing = [k for k, v in named.items() if v is None]
+    if missing:
+        names = ", ".join(missing)
+        raise TypeError(
+            f"{who} needs the extra argument(s) {names}: call update(updates, state, params, "
+            "value=f(params), grad=∇f(params), value_fn=f[, residual_fn=r]) "
+            "(jaxopt_lectures.minimize, least_squares and fit pass them)"
+        )
 
 
 def check_float_params(tree: Any, what: str = "params") -> None:

@@ -1,0 +1,219 @@
+"""BFGS and L-BFGS (ALGORITHMS.md §7; L4).
+
+Directions chained with a line search (strong Wolfe by default, whose curvature condition keeps
+yᵀs > 0). The incoming ``updates`` are g; the pairs s = w_t − w_{t−1}, y = g_t − g_{t−1} are formed
+from the parameters and gradients the transformation sees on consecutive calls, so they are
+the steps the line search actually took.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from ..optimizers._base import check_integer, extra_args_transformation
+from ._common import dot, flatten, safe_div, with_line_search
+
+__all__ = ["BFGSState", "LBFGSState", "bfgs", "lbfgs", "scale_by_bfgs", "scale_by_lbfgs"]
+
+
+def _curvature_pair(count, x, g, x_prev, g_prev):
+    """(s, y, yᵀs, usable): a pair is used when yᵀs > ε‖s‖‖y‖ (positive curvature beyond rounding)."""
+    s, y = x - x_prev, g - g_prev
+    sy = dot(s, y)
+    eps = jnp.finfo(x.dtype).eps
+    usable = (count > 0) & (sy > eps * jnp.sqrt(dot(s, s) * dot(y, y))) & jnp.isfinite(sy)
+    return s, y, sy, usable
+
+
+class BFGSState(NamedTuple):
+    """State of :func:`scale_by_bfgs`: the step ``count``, the inverse-Hessian approximation
+    ``inv_hessian`` (n × n), the previous flattened ``params`` and ``grad``, and ``skipped``: how
+    many updates were skipped because yᵀs ≤ 0."""
+
+    count: jax.Array
+    inv_hessian: jax.Array
+    params: jax.Array
+    grad: jax.Array
+    skipped: jax.Array
+
+
+def scale_by_bfgs() -> optax.GradientTransformationExtraArgs:
+    """The BFGS direction d = −B g with the inverse-Hessian update of ALGORITHMS.md §7.
+
+        B ← (I − ρ s yᵀ) B (I − ρ y sᵀ) + ρ s sᵀ,   ρ = 1/yᵀs,   B₀ = I,
+
+    expanded to B − ρ(s (By)ᵀ + (By) sᵀ) + (ρ² yᵀBy + ρ) s sᵀ (O(n²), no matrix product). The
+    update is skipped when yᵀs ≤ 0. B is reset to I when the last step did not move (a failed
+    line search) or when −Bg is not a descent direction (B lost positive definiteness to rounding).
+    """
+
+    def init(params):
+        x = flatten(params).vec
+        n = x.size
+        return BFGSState(jnp.zeros((), jnp.int32), jnp.eye(n, dtype=x.dtype), jnp.zeros_like(x), jnp.zeros_like(x),
+                         jnp.zeros((), jnp.int32))  # fmt: skip
+
+    def update(updates, state, params=None, **extra_args):
+        del extra_args
+        if params is None:
+            raise TypeError("bfgs needs params: call update(updates, state, params, ...)")
+        x = flatten(params)
+        g = x.of(updates)
+        eye = jnp.eye(g.size, dtype=x.dtype)
+        s, y, sy, usable = _curvature_pair(state.count, x.vec, g, state.params, state.grad)
+        b = state.inv_hessian
+        rho = safe_div(jnp.ones_like(sy), sy)  # used only where usable (yᵀs > 0)
+        by = b @ y
+        b_new = b - rho * (jnp.outer(s, by) + jnp.outer(by, s)) + (rho**2 * dot(y, by) + rho) * jnp.outer(s, s)
+        stalled = (state.count > 0) & (dot(s, s) == 0)
+        b = jnp.where(usable, b_new, jnp.where(stalled, eye, b))
+        d = -(b @ g)
+        descent = dot(g, d) < 0
+        b = jnp.where(descent, b, eye)
+        d = jnp.where(descent, d, -g)
+        skipped = state.skipped + ((state.count > 0) & ~usable & ~stalled).astype(jnp.int32)
+        return x.unravel(d), BFGSState(optax.safe_increment(state.count), b, x.vec, g, skipped)
+
+    return extra_args_transformation(init, update)
+
+
+def bfgs(*, line_search: Any = "wolfe") -> optax.GradientTransformationExtraArgs:
+    """BFGS: w ← w − α B g, B the inverse-Hessian approximation, α from a strong-Wolfe search.
+
+    Lecture L4, ALGORITHMS.md §7 (:func:`scale_by_bfgs`). With exact line searches on a quadratic
+    with Hessian H, B equals H⁻¹ after n steps (and the minimum is reached in at most n).
+    Memory O(n²): for many parameters use :func:`lbfgs`.
+
+    Args:
+      line_search: ``"wolfe"`` (default: c1 = 1e-4, c2 = 0.9), ``"exact"``, ``"armijo"``,
+        ``"halving"``, a line-search transformation, or ``None`` (unit step).
+
+    Extras: ``value``, ``grad``, ``value_fn``.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> from jaxopt_lectures.problems import rosenbrock
+      >>> p = rosenbrock(2)
+      >>> r = jl.minimize(p.fun, jnp.asarray(p.x0), jl.bfgs(), max_steps=200)
+      >>> bool(r.converged)
+      True
+
+    References:
+      Nocedal & Wright, Numerical Optimization (2006), §6.1, eq. 6.17, alg. 6.1.
+    """
+    return with_line_search(scale_by_bfgs(), line_search)
+
+
+class LBFGSState(NamedTuple):
+    """State of :func:`scale_by_lbfgs`: step ``count``; the last ``memory_size`` pairs ``s``, ``y``
+    (rows, a ring buffer whose next slot is ``head``) with ``rho`` = 1/yᵀs (0 for an empty slot);
+    the previous flattened ``params`` and ``grad``; ``skipped`` pairs with yᵀs ≤ 0."""
+
+    count: jax.Array
+    s: jax.Array
+    y: jax.Array
+    rho: jax.Array
+    head: jax.Array
+    params: jax.Array
+    grad: jax.Array
+    skipped: jax.Array
+
+
+def two_loop_recursion(g, s_mem, y_mem, rho, head, gamma):
+    """H g by the L-BFGS two-loop recursion (N&W alg. 7.4), pairs newest first from slot head − 1.
+
+    Empty slots have ρ = 0 and drop out (their α and β are 0).
+    """
+    m = rho.shape[0]
+    newest_first = (head - 1 - jnp.arange(m)) % m
+
+    def first(q, i):
+        alpha = rho[i] * dot(s_mem[i], q)
+        return q - alpha * y_mem[i], alpha
+
+    q, alphas = jax.lax.scan(first, g, newest_first)
+
+    def second(r, i_alpha):
+        i, alpha = i_alpha
+        beta = rho[i] * dot(y_mem[i], r)
+        return r + (alpha - beta) * s_mem[i], None
+
+    r, _ = jax.lax.scan(second, gamma * q, (newest_first[::-1], alphas[::-1]))
+    return r
+
+
+def scale_by_lbfgs(*, memory_size: int = 10) -> optax.GradientTransformationExtraArgs:
+    """The L-BFGS direction d = −H g from the last ``memory_size`` pairs (two-loop recursion).
+
+    Lecture L4 (named there), ALGORITHMS.md §7, N&W alg. 7.4 with H₀ = γI, γ = sᵀy/yᵀy of the
+    newest pair (N&W eq. 7.20). Before any pair exists γ = min(1, 1/‖g‖), so the first trial step
+    has length ≤ 1 (optax's choice; with it the iterates equal ``optax.lbfgs``'s). A pair with
+    yᵀs ≤ 0 is skipped; the memory is cleared when the last step did not move (a failed search).
+    """
+    check_integer("memory_size", memory_size, why="pairs kept")
+
+    def init(params):
+        x = flatten(params).vec
+        buf = jnp.zeros((memory_size, x.size), x.dtype)
+        zero = jnp.zeros((), jnp.int32)
+        return LBFGSState(zero, buf, buf, jnp.zeros((memory_size,), x.dtype), zero, jnp.zeros_like(x),
+                          jnp.zeros_like(x), zero)  # fmt: skip
+
+    def update(updates, state, params=None, **extra_args):
+        del extra_args
+        if params is None:
+            raise TypeError("lbfgs needs params: call update(updates, state, params, ...)")
+        x = flatten(params)
+        g = x.of(updates)
+        s, y, sy, usable = _curvature_pair(state.count, x.vec, g, state.params, state.grad)
+        stalled = (state.count > 0) & (dot(s, s) == 0)
+        slot = state.head
+        s_mem = jnp.where(usable, state.s.at[slot].set(s), state.s)
+        y_mem = jnp.where(usable, state.y.at[slot].set(y), state.y)
+        rho = jnp.where(usable, state.rho.at[slot].set(safe_div(jnp.ones_like(sy), sy)), state.rho)
+        rho = jnp.where(stalled, jnp.zeros_like(rho), rho)  # a failed step: forget the curvature
+        head = jnp.where(usable, (slot + 1) % memory_size, slot)
+        newest = (head - 1) % memory_size
+        have_pair = rho[newest] > 0
+        yy = dot(y_mem[newest], y_mem[newest])
+        gamma_pairs = safe_div(dot(s_mem[newest], y_mem[newest]), yy)  # sᵀy / yᵀy > 0 for a stored pair
+        gamma_first = jnp.minimum(1.0, safe_div(jnp.ones_like(yy), jnp.sqrt(dot(g, g))))  # g = 0: any γ, d = 0
+        gamma = jnp.where(have_pair, gamma_pairs, gamma_first)
+        d = -two_loop_recursion(g, s_mem, y_mem, rho, head, gamma)
+        d = jnp.where(dot(g, d) < 0, d, -gamma_first * g)  # rounding broke descent: steepest descent
+        skipped = state.skipped + ((state.count > 0) & ~usable & ~stalled).astype(jnp.int32)
+        new = LBFGSState(optax.safe_increment(state.count), s_mem, y_mem, rho, head, x.vec, g, skipped)
+        return x.unravel(d), new
+
+    return extra_args_transformation(init, update)
+
+
+def lbfgs(*, memory_size: int = 10, line_search: Any = "wolfe") -> optax.GradientTransformationExtraArgs:
+    """L-BFGS: BFGS with the last ``memory_size`` pairs and the two-loop recursion; memory O(mn).
+
+    Lecture L4, ALGORITHMS.md §7 (:func:`scale_by_lbfgs`), with a strong-Wolfe search.
+
+    Args:
+      memory_size: pairs (s, y) kept, an integer ≥ 1.
+      line_search: ``"wolfe"`` (default), ``"exact"``, ``"armijo"``, ``"halving"``, a line-search
+        transformation, or ``None``.
+
+    Extras: ``value``, ``grad``, ``value_fn``.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> from jaxopt_lectures.problems import rosenbrock
+      >>> p = rosenbrock(100)
+      >>> r = jl.minimize(p.fun, jnp.asarray(p.x0), jl.lbfgs(), max_steps=500)
+      >>> bool(r.converged)
+      True
+
+    References:
+      Nocedal & Wright, Numerical Optimization (2006), §7.2, alg. 7.4–7.5;
+      Liu & Nocedal, On the limited memory BFGS method for large scale optimization (1989).
+    """
+    return with_line_search(scale_by_lbfgs(memory_size=memory_size), line_search)
