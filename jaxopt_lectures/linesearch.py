@@ -66,10 +66,6 @@ def _check_unit(name: str, value: Any) -> None:
     check_range(name, value, low=0.0, high=1.0, low_open=True, high_open=True)
 
 
-def _require(search: str, value_fn: Any, **needed: Any) -> None:
-    require_extra_args(search, value_fn=value_fn, **needed)
-
-
 def _value_dtype(params: Any) -> jnp.dtype:
     leaves = jax.tree.leaves(params)
     dtype = jnp.result_type(*[x.dtype for x in leaves]) if leaves else jnp.float32
@@ -204,7 +200,7 @@ def scale_by_halving_line_search(*, max_steps: int = 30) -> optax.GradientTransf
 
     def update(updates, state, params=None, *, value=None, grad=None, value_fn=None, **extra_args):
         del extra_args
-        _require("scale_by_halving_line_search", value_fn, params=params)
+        require_extra_args("scale_by_halving_line_search", value_fn=value_fn, params=params)
         dtype = _value_dtype(params)
         phi = _phi(value_fn, params, updates, dtype)
         f0, n0 = _value0(value, phi, dtype)
@@ -274,7 +270,7 @@ def scale_by_armijo_line_search(
 
     def update(updates, state, params=None, *, value=None, grad=None, value_fn=None, **extra_args):
         del extra_args
-        _require("scale_by_armijo_line_search", value_fn, grad=grad, params=params)
+        require_extra_args("scale_by_armijo_line_search", value_fn=value_fn, grad=grad, params=params)
         dtype = _value_dtype(params)
         phi = _phi(value_fn, params, updates, dtype)
         f0, n0 = _value0(value, phi, dtype)
@@ -368,7 +364,7 @@ def scale_by_wolfe_line_search(
 
     def update(updates, state, params=None, *, value=None, grad=None, value_fn=None, **extra_args):
         del extra_args
-        _require("scale_by_wolfe_line_search", value_fn, grad=grad, params=params)
+        require_extra_args("scale_by_wolfe_line_search", value_fn=value_fn, grad=grad, params=params)
         dtype = _value_dtype(params)
         f0, n0 = _value0(value, _phi(value_fn, params, updates, dtype), dtype)
         slope = _slope(grad, updates, dtype)
@@ -608,7 +604,7 @@ def scale_by_exact_line_search(
 
     def update(updates, state, params=None, *, value=None, grad=None, value_fn=None, **extra_args):
         del extra_args
-        _require("scale_by_exact_line_search", value_fn, params=params)
+        require_extra_args("scale_by_exact_line_search", value_fn=value_fn, params=params)
         dtype = _value_dtype(params)
         rtol = jnp.sqrt(jnp.finfo(dtype).eps) if tol is None else tol
         phi = _phi(value_fn, params, updates, dtype)

@@ -30,6 +30,7 @@ __all__ = [
     "check_range",
     "compute_dtype",
     "extra_args_transformation",
+    "float_checked",
     "global_sq_norm",
     "leafwise",
     "learning_rate_scale",
@@ -258,11 +259,15 @@ def extra_args_transformation(init: Callable, update: Callable) -> optax.Gradien
     return optax.GradientTransformationExtraArgs(init_fn, update_fn)
 
 
-def learning_rate_scale(learning_rate: Any) -> optax.GradientTransformationExtraArgs:
-    """``optax.scale_by_learning_rate`` (multiply by −η, or by −η(t) for a schedule), with the
-    float check of the incoming updates every primitive here makes."""
-    inner = optax.scale_by_learning_rate(learning_rate)
+def float_checked(inner: optax.GradientTransformation) -> optax.GradientTransformationExtraArgs:
+    """An optax transformation that takes no extra arguments, with the float check of the incoming
+    updates every primitive here makes, ignoring extra arguments."""
     return extra_args_transformation(inner.init, lambda u, s, p=None, **_: inner.update(u, s, p))
+
+
+def learning_rate_scale(learning_rate: Any) -> optax.GradientTransformationExtraArgs:
+    """``optax.scale_by_learning_rate`` (multiply by −η, or by −η(t) for a schedule), float-checked."""
+    return float_checked(optax.scale_by_learning_rate(learning_rate))
 
 
 def chain(*transforms: Iterable[optax.GradientTransformation]) -> optax.GradientTransformationExtraArgs:

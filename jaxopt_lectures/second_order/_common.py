@@ -92,11 +92,6 @@ def safe_div(num: jax.Array, den: jax.Array) -> jax.Array:
     return jnp.where(den == 0, jnp.zeros_like(num), num / jnp.where(den == 0, 1.0, den))
 
 
-def finite_or(x: jax.Array, fallback: jax.Array) -> jax.Array:
-    """``x`` where every entry is finite, else ``fallback`` (a whole-vector switch)."""
-    return jnp.where(jnp.all(jnp.isfinite(x)), x, fallback)
-
-
 def truncated_cg(
     matvec: Callable[[jax.Array], jax.Array], b: jax.Array, tol: jax.Array, max_steps: int | jax.Array
 ) -> tuple[jax.Array, jax.Array, jax.Array]:

@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from ..optimizers._base import check_choice, check_integer, extra_args_transformation
+from ..optimizers._base import check_choice, check_integer, extra_args_transformation, float_checked
 from ._common import dot, flatten, safe_div, with_line_search
 
 __all__ = [
@@ -30,8 +30,7 @@ _CG_SEARCH_DEFAULTS = {"wolfe": {"c2": 0.1}}  # N&W §5.2: CG wants a tighter cu
 
 def scale_by_steepest_descent() -> optax.GradientTransformationExtraArgs:
     """The steepest-descent direction d = −g (L3 eq. 9): ``optax.scale(-1.0)`` with the float check."""
-    inner = optax.scale(-1.0)
-    return extra_args_transformation(inner.init, lambda u, s, p=None, **_: inner.update(u, s, p))
+    return float_checked(optax.scale(-1.0))
 
 
 def steepest_descent(*, line_search: Any = "exact") -> optax.GradientTransformationExtraArgs:

@@ -69,7 +69,7 @@ def scale_by_newton(*, damping: Any = 0.0) -> optax.GradientTransformationExtraA
         h = 0.5 * (h + h.T) + jnp.asarray(damping, x.dtype) * jnp.eye(g.size, dtype=x.dtype)
         finite = jnp.all(jnp.isfinite(h))
         h = jnp.where(finite, h, jnp.eye(g.size, dtype=x.dtype))  # f undefined near x: fall back to −g
-        chol = jnp.linalg.cholesky(h)
+        chol = jnp.linalg.cholesky(h, symmetrize_input=False)  # h is symmetric: symmetrised above
         spd = jnp.all(jnp.isfinite(chol))
 
         def solve(_):

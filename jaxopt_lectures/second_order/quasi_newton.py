@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from ..optimizers._base import check_integer, extra_args_transformation
+from ..optimizers._base import check_integer, extra_args_transformation, require_extra_args
 from ._common import dot, flatten, safe_div, with_line_search
 
 __all__ = ["BFGSState", "LBFGSState", "bfgs", "lbfgs", "scale_by_bfgs", "scale_by_lbfgs"]
@@ -59,8 +59,7 @@ def scale_by_bfgs() -> optax.GradientTransformationExtraArgs:
 
     def update(updates, state, params=None, **extra_args):
         del extra_args
-        if params is None:
-            raise TypeError("bfgs needs params: call update(updates, state, params, ...)")
+        require_extra_args("bfgs", params=params)
         x = flatten(params)
         g = x.of(updates)
         eye = jnp.eye(g.size, dtype=x.dtype)
@@ -165,16 +164,15 @@ def scale_by_lbfgs(*, memory_size: int = 10) -> optax.GradientTransformationExtr
 
     def update(updates, state, params=None, **extra_args):
         del extra_args
-        if params is None:
-            raise TypeError("lbfgs needs params: call update(updates, state, params, ...)")
+        require_extra_args("lbfgs", params=params)
         x = flatten(params)
         g = x.of(updates)
         s, y, sy, usable = _curvature_pair(state.count, x.vec, g, state.params, state.grad)
         stalled = (state.count > 0) & (dot(s, s) == 0)
         slot = state.head
-        s_mem = jnp.where(usable, state.s.at[slot].set(s), state.s)
-        y_mem = jnp.where(usable, state.y.at[slot].set(y), state.y)
-        rho = jnp.where(usable, state.rho.at[slot].set(safe_div(jnp.ones_like(sy), sy)), state.rho)
+        s_mem = state.s.at[slot].set(jnp.where(usable, s, state.s[slot]))  # only the slot changes
+        y_mem = state.y.at[slot].set(jnp.where(usable, y, state.y[slot]))
+        rho = state.rho.at[slot].set(jnp.where(usable, safe_div(jnp.ones_like(sy), sy), state.rho[slot]))
         rho = jnp.where(stalled, jnp.zeros_like(rho), rho)  # a failed step: forget the curvature
         head = jnp.where(usable, (slot + 1) % memory_size, slot)
         newest = (head - 1) % memory_size
