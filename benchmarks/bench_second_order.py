@@ -4,7 +4,7 @@ Four measurements (issue acceptance item 5), float64 throughout (``jax_enable_x6
 says float32, each against peers timed in the same process (ratios are what to read: the machine
 is shared):
 
-1. **L-BFGS** (``lbfgs()``: memory 10, strong-Wolfe search) on the extended Rosenbrock function,
+1. **L-BFGS** (``lbfgs()``: memory 10, strong-Wolfe search by Moré–Thuente) on the extended Rosenbrock function,
    n = 10⁴, from ``rosenbrock(n).x0``, with one stopping rule for all three: ‖∇f‖₂ ≤ ``--gtol``
    (1e-6), checked at every iterate:
 
@@ -24,11 +24,12 @@ is shared):
    and ``cond`` bodies alike; ``value_and_grad`` is one pass, so the count is of (f, ∇f) pairs).
    For ours the count is cross-checked against the optimizer's own bookkeeping, summed over
    steps by a wrapper transformation (``result.state[1].num_evals`` alone is only the last
-   step's): 1 (x0) + one ``value_and_grad`` per step in ``minimize`` + Σ line-search
-   ``num_evals``. scipy's is ``nfev`` (= ``njev``).
+   step's): 1 (x0) + Σ line-search ``num_evals`` (``minimize`` takes f, ∇f at each new iterate
+   from the search's state). scipy's is ``nfev`` (= ``njev``).
 
    1b profiles our run three ways: an ablation ladder from optax's loop to ours, one piece swapped
-   per row (all take the same iterates; interleaved); unprofiled per-call costs of the pieces (each
+   per row (interleaved; all but the last take optax's iterates, the last swaps optax's zoom for
+   Moré–Thuente); unprofiled per-call costs of the pieces (each
    run ``--inner`` times inside one ``fori_loop`` so that dispatch does not count) at the state
    after 20 steps; and XLA's per-op profile (``jax.profiler`` events of the compiled loop body,
    each op mapped through the HLO's stack-frame tables to the Python function that produced it).
@@ -322,33 +323,25 @@ def lbfgs_category(objective_file: str) -> Callable:
 # ----------------------------------------------------------------------------------------------
 
 
-def optax_lbfgs_loop(fun, x, max_steps, gtol, opt=None, extra_eval=False):
-    """optax's documented L-BFGS loop (``value_and_grad_from_state``); returns (params, steps, extra).
-
-    ``extra_eval``: also evaluate ``value_and_grad`` at every new iterate, as ``minimize`` does
-    (the gradient is carried and returned, so XLA cannot drop it) — an ablation, not optax's loop.
-    """
+def optax_lbfgs_loop(fun, x, max_steps, gtol, opt=None):
+    """optax's documented L-BFGS loop (``value_and_grad_from_state``); returns (params, steps)."""
     opt = opt or optax.lbfgs()
     vg_state = optax.value_and_grad_from_state(fun)
-    vg = jax.value_and_grad(fun)
 
     def step(carry):
-        x, s, g_extra = carry
+        x, s = carry
         value, grad = vg_state(x, state=s)
         updates, s = opt.update(grad, s, x, value=value, grad=grad, value_fn=fun)
-        x = optax.apply_updates(x, updates)
-        if extra_eval:
-            g_extra = vg(x)[1]
-        return x, s, g_extra
+        return optax.apply_updates(x, updates), s
 
     def cont(carry):
-        _, s, _ = carry
+        _, s = carry
         k = optax.tree_utils.tree_get(s, "count")
         g = optax.tree_utils.tree_get(s, "grad")
         return (k == 0) | ((k < max_steps) & (tree_norm(g) > gtol))
 
-    x, s, g_extra = jax.lax.while_loop(cont, step, (x, opt.init(x), jnp.zeros_like(x)))
-    return x, optax.tree_utils.tree_get(s, "count"), g_extra
+    x, s = jax.lax.while_loop(cont, step, (x, opt.init(x)))
+    return x, optax.tree_utils.tree_get(s, "count")
 
 
 def scipy_lbfgs(fun_vg, x0, gtol, max_steps):
@@ -398,12 +391,12 @@ def bench_lbfgs(n: int, gtol: float, max_steps: int, repeats: int, inner: int, p
     # counting runs (instrumented, untimed)
     counter = EvalCounter()
     r_ours, n_ours = counter.run(lambda x: ours(x, counter.wrap(fun)), x0)
-    (p_opt, k_opt, _), n_optax = counter.run(lambda x: optax_run(x, counter.wrap(fun)), x0)
+    (p_opt, k_opt), n_optax = counter.run(lambda x: optax_run(x, counter.wrap(fun)), x0)
     counted_ls = tally(jl.lbfgs(), {"search": lambda s: s[1].num_evals})
     r_tally = jax.jit(lambda x: ours(x, opt=counted_ls))(x0)
     steps = int(r_tally.num_steps)
     search_evals = int(r_tally.state.totals["search"])
-    bookkeeping = 1 + steps + search_evals
+    bookkeeping = 1 + search_evals  # minimize takes f, ∇f at each new iterate from the Wolfe search's state
     if bookkeeping != n_ours:
         print(f"WARNING: callback count {n_ours} ≠ bookkeeping count {bookkeeping} for ours")
 
@@ -416,11 +409,11 @@ def bench_lbfgs(n: int, gtol: float, max_steps: int, repeats: int, inner: int, p
     }, repeats)
 
     r = ours_c(x0)
-    p_opt, k_opt, _ = optax_c(x0)
+    p_opt, k_opt = optax_c(x0)
     f_opt = float(fun(p_opt))
     g_opt = float(jnp.linalg.norm(jax.grad(fun)(p_opt)))
     rows = [
-        ["ours: minimize(lbfgs())", int(r.num_steps), f"{n_ours} = 1 + {steps} loop + {search_evals} search",
+        ["ours: minimize(lbfgs())", int(r.num_steps), f"{n_ours} = 1 (x0) + {search_evals} search",
          fmt(t["ours"]), "1.00×", fmt(ours_compile), sci(r.value), sci(r.grad_norm), r.reason_name],
         ["optax.lbfgs, docs while_loop", int(k_opt), f"{n_optax}", fmt(t["optax"]), f"{t['optax'] / t['ours']:.2f}×",
          fmt(optax_compile), sci(f_opt), sci(g_opt), "‖g‖ ≤ gtol" if g_opt <= gtol else "max_steps"],
@@ -446,21 +439,21 @@ def profile_lbfgs(fun, x0, gtol, max_steps, repeats, inner, steps, search_evals)
     def mini(opt):
         return lambda x: jl.minimize(fun, x, opt, max_steps=max_steps, gtol=gtol)
 
+    zoom = jl.scale_by_wolfe_line_search(method="zoom")
     ladder = {
         "D optax.lbfgs, docs loop": lambda x: optax_lbfgs_loop(fun, x, max_steps, gtol)[1],
-        "E D + value_and_grad at each new iterate": lambda x: optax_lbfgs_loop(fun, x, max_steps, gtol,
-                                                                                extra_eval=True)[1],
         "C minimize(optax.lbfgs())": lambda x: mini(optax.lbfgs())(x).num_steps,
-        "B minimize(optax dir. + our Wolfe wrapper)": lambda x: mini(optax.chain(
-            optax.scale_by_lbfgs(), optax.scale(-1.0), jl.scale_by_wolfe_line_search()))(x).num_steps,
-        "A minimize(lbfgs()) = ours": lambda x: mini(jl.lbfgs())(x).num_steps,
+        "B minimize(optax dir. + our wrapper of the zoom)": lambda x: mini(optax.chain(
+            optax.scale_by_lbfgs(), optax.scale(-1.0), zoom))(x).num_steps,
+        "A' minimize(lbfgs(line_search=zoom))": lambda x: mini(jl.lbfgs(line_search=zoom))(x).num_steps,
+        "A minimize(lbfgs()) = ours (Moré–Thuente)": lambda x: mini(jl.lbfgs())(x).num_steps,
     }
     meaning = {
         "D optax.lbfgs, docs loop": "",
-        "E D + value_and_grad at each new iterate": "minimize's extra f,∇f per step",
-        "C minimize(optax.lbfgs())": "the rest of minimize's loop (tests, select, copies)",
-        "B minimize(optax dir. + our Wolfe wrapper)": "our Wolfe wrapper vs optax's zoom alone",
-        "A minimize(lbfgs()) = ours": "our direction vs optax's",
+        "C minimize(optax.lbfgs())": "minimize's loop (tests, select, copies) vs the docs loop",
+        "B minimize(optax dir. + our wrapper of the zoom)": "our wrapper around optax's zoom",
+        "A' minimize(lbfgs(line_search=zoom))": "our direction vs optax's (same iterates as D–B)",
+        "A minimize(lbfgs()) = ours (Moré–Thuente)": "Moré–Thuente instead of the zoom (fewer trials)",
     }
     compiled = {k: jax.jit(f) for k, f in ladder.items()}
     iters = {k: int(f(x0)) for k, f in compiled.items()}
@@ -470,7 +463,7 @@ def profile_lbfgs(fun, x0, gtol, max_steps, repeats, inner, steps, search_evals)
         delta = "" if prev is None else f"{(t[k] - t[prev]) * 1e3:+.2f} ms"
         rows.append([k, iters[k], fmt(t[k]), delta, meaning[k]])
         prev = k
-    ladder_table = text_table(["variant (same iterates)", "iters", "wall", "Δ vs row above", "Δ measures"], rows)
+    ladder_table = text_table(["variant", "iters", "wall", "Δ vs row above", "Δ measures"], rows)
 
     # per-call costs at the state after 20 of our steps
     r20 = jax.jit(lambda x: jl.minimize(fun, x, jl.lbfgs(), max_steps=20, gtol=0.0))(x0)
@@ -508,8 +501,8 @@ def profile_lbfgs(fun, x0, gtol, max_steps, repeats, inner, steps, search_evals)
 
     t_vg = per_call(vg_only, x, inner, repeats)
     t_search_call = per_call(search_body, d, inner, repeats)
-    n_vg = 1 + steps + search_evals
-    t_a = t["A minimize(lbfgs()) = ours"]
+    n_vg = 1 + search_evals
+    t_a = t["A minimize(lbfgs()) = ours (Moré–Thuente)"]
     pieces = [  # (piece, per call, calls in our run or None)
         ("value_and_grad", t_vg, n_vg),
         ("our direction (scale_by_lbfgs.update)", per_call(dir_body, (grad, dir_state), inner, repeats), steps),
@@ -568,7 +561,8 @@ def compile_breakdown(fun, x0, gtol, max_steps):
         "minimize(lbfgs(line_search=None))": mini(jl.lbfgs(line_search=None)),
         "minimize(optax.lbfgs(linesearch=None))": mini(optax.lbfgs(linesearch=None)),
         "minimize(lbfgs(line_search='armijo'))": mini(jl.lbfgs(line_search="armijo")),
-        "minimize(lbfgs()) (Wolfe) = ours": mini(jl.lbfgs()),
+        "minimize(lbfgs(line_search=zoom))": mini(jl.lbfgs(line_search=jl.scale_by_wolfe_line_search(method="zoom"))),
+        "minimize(lbfgs()) (Moré–Thuente) = ours": mini(jl.lbfgs()),
         "minimize(optax.lbfgs())": mini(optax.lbfgs()),
         "optax docs loop, optax.lbfgs()": lambda x: optax_lbfgs_loop(fun, x, max_steps, gtol)[0],
     }

@@ -15,8 +15,14 @@ Every transformation receives the extra arguments ``value`` (f(x_k)), ``grad`` (
 transformations ignore them), so line searches, Newton and quasi-Newton methods, and
 ``rprop(variant="irprop+")`` run here unchanged; ``least_squares`` adds ``residual_fn``.
 
+When the optimizer's last link is a strong-Wolfe search (``scale_by_wolfe_line_search``, which
+``lbfgs``, ``bfgs`` and ``nonlinear_cg`` use by default, or optax's ``scale_by_zoom_linesearch``),
+the search has already evaluated f and ∇f at the point it accepted: the loop takes them from its
+state instead of evaluating again (optax's ``value_and_grad_from_state`` idea, applied by the loop
+so that callers need not).
+
 A non-finite value or gradient after a step ends the loop with ``diverged=True`` and returns the
-last finite iterate, never NaN parameters.
+last finite iterate (with its value and gradient), never NaN parameters.
 
 What optax lacks and is written here: optax has no driver loop (its docs show a Python ``for``
 or ``lax.while_loop`` written by the user), jaxopt's solvers are not optax transformations.
@@ -30,6 +36,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from .linesearch import WolfeLineSearchState
 from .optimizers._base import check_integer, global_sq_norm
 
 __all__ = ["History", "OptimizeResult", "REASONS", "least_squares", "minimize"]
@@ -67,7 +74,8 @@ class OptimizeResult(NamedTuple):
       diverged: the value or gradient became non-finite.
       reason: index into :data:`REASONS` of the criterion that stopped the loop.
       history: :class:`History` when ``record=True``, else ``None``.
-      state: the optimizer state at the end.
+      state: the optimizer state after the last step taken (after a diverged run: after the step
+        that diverged, whose point ``params`` does not hold).
     """
 
     params: Any
@@ -109,6 +117,26 @@ def _check_loop_args(max_steps: Any, **tols: Any) -> None:
             continue  # traced: vmap over tolerances is allowed
         if not concrete >= 0:
             raise ValueError(f"{name} must be ≥ 0 (0 switches the criterion off); got {tol!r}")
+
+
+def _search_evaluation(opt_state: Any, value_and_grad: Callable, params: Any) -> tuple[Any, Any] | None:
+    """(f, ∇f) at the new iterate, read from the state of a strong-Wolfe search that ends the chain.
+
+    ``optax.chain`` keeps its links' states in a plain tuple, so the last link is found by
+    descending into last elements. It is used only when it is a search known to store f and ∇f at
+    the step it returns (and then nothing after it changed the update). ``None`` otherwise.
+    """
+    state = opt_state
+    while type(state) is tuple and state:  # noqa: E721 - a chain's tuple, not a NamedTuple state
+        state = state[-1]
+    if isinstance(state, WolfeLineSearchState):
+        return state.value, state.grad  # f(x + α d) is finite: a failed search returns α = 0 and f(x)
+    if isinstance(state, optax.ScaleByZoomLinesearchState):
+        # optax's search may store a non-finite value after a failure: evaluate then (as optax does)
+        return jax.lax.cond(
+            jnp.isfinite(state.value), lambda p: (state.value, state.grad), value_and_grad, params
+        )
+    return None
 
 
 class _Carry(NamedTuple):
@@ -174,18 +202,21 @@ def _run(
             )
         updates, opt_state = opt.update(c.grad, c.opt_state, c.params, value=c.value, grad=c.grad, **extra)
         params = optax.apply_updates(c.params, updates)
-        value, grad = value_and_grad(params)
+        found = _search_evaluation(opt_state, value_and_grad, params)
+        value, grad = value_and_grad(params) if found is None else found
         value = jnp.asarray(value, dtype)
         grad_norm = _tree_norm(grad)
         k = c.k + 1
         finite = jnp.isfinite(value) & _all_finite(grad) & _all_finite(params)
         grad_step = _tree_norm(jax.tree.map(jnp.subtract, grad, c.grad))
         reason = stop_tests(k, value, grad_norm, c.value, grad_step, finite)
-        new = _Carry(k, params, opt_state, value, grad, grad_norm, reason, hist)
-        # keep the last finite point (and its state) when the step diverged
-        keep_old = ~finite
-        old = c._replace(k=k, reason=reason, history=hist)
-        return jax.tree.map(lambda a, b: jnp.where(keep_old, a, b), old, new)
+        # keep the last finite point when the step diverged. Only the point: keeping the state from
+        # before the step too would make XLA copy every state buffer that the step updates in place
+        # (for L-BFGS the whole m × n memory, every step), so the state is the one after the step.
+        point = jax.tree.map(
+            lambda a, b: jnp.where(finite, a, b), (params, value, grad, grad_norm), (c.params, c.value, c.grad, c.grad_norm)
+        )
+        return _Carry(k, *point[:1], opt_state, *point[1:], reason, hist)
 
     out = jax.lax.while_loop(cond, body, carry)
     reason = out.reason

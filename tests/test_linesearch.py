@@ -81,9 +81,10 @@ def test_armijo_inequality(f, x):
 @pytest.mark.parametrize(
     "f,x,c2", [(*p, 0.9) for p in PROBLEMS] + [(rosenbrock, jnp.array([-1.2, 1.0]), 0.1)], ids=IDS + ["rosenbrock-c2=0.1"]
 )
-def test_wolfe_inequalities(f, x, c2):
+@pytest.mark.parametrize("method", ["more-thuente", "zoom"])
+def test_wolfe_inequalities(f, x, c2, method):
     c1 = 1e-4
-    u, s, g, d = run(scale_by_wolfe_line_search(c1=c1, c2=c2), f, x)
+    u, s, g, d = run(scale_by_wolfe_line_search(c1=c1, c2=c2, method=method), f, x)
     a = alpha_of(s)
     assert not bool(s.failed) and a > 0
     slope = float(g @ d)
@@ -91,6 +92,9 @@ def test_wolfe_inequalities(f, x, c2):
     assert abs(float(jax.grad(f)(x + a * d) @ d)) <= c2 * abs(slope) + 1e-12  # strong curvature
     assert float(s.decrease_error) == 0.0 and float(s.curvature_error) == 0.0
     assert int(s.num_evals) >= 1
+    # the state holds f and ∇f at the accepted point (minimize reuses them)
+    np.testing.assert_allclose(float(s.value), f(x + a * d), rtol=1e-12, atol=1e-15)  # f(x*) = 0 here
+    np.testing.assert_allclose(s.grad, jax.grad(f)(x + a * d), rtol=1e-10, atol=1e-12)
 
 
 @pytest.mark.parametrize("f,x", PROBLEMS, ids=IDS)
@@ -142,7 +146,8 @@ def test_l2_exercise_steepest_descent_exact():
 SEARCHES = {
     "halving": lambda: scale_by_halving_line_search(),
     "armijo": lambda: scale_by_armijo_line_search(),
-    "wolfe": lambda: scale_by_wolfe_line_search(),
+    "wolfe": lambda: scale_by_wolfe_line_search(),  # Moré–Thuente
+    "wolfe-zoom": lambda: scale_by_wolfe_line_search(method="zoom"),
     "exact": lambda: scale_by_exact_line_search(),
 }
 
@@ -257,6 +262,8 @@ def test_missing_value_fn_is_named(name):
         (scale_by_armijo_line_search, {"initial_step": 0.0}, "initial_step"),
         (scale_by_wolfe_line_search, {"c1": 0.5, "c2": 0.4}, "c1 < c2"),
         (scale_by_wolfe_line_search, {"c2": 1.0}, "c2"),
+        (scale_by_wolfe_line_search, {"method": "hager-zhang"}, "method"),
+        (scale_by_wolfe_line_search, {"xtol": 0.0}, "xtol"),
         (scale_by_halving_line_search, {"max_steps": True}, "max_steps"),
         (scale_by_exact_line_search, {"max_steps": 1}, "max_steps"),
         (scale_by_exact_line_search, {"tol": 0.0}, "tol"),
@@ -287,7 +294,7 @@ def test_armijo_matches_optax_backtracking():
 
 def test_wolfe_matches_optax_zoom():
     f, x = quadratic, jnp.array([2.0, 2.0])
-    ours = optax.chain(optax.scale(-1.0), scale_by_wolfe_line_search(c1=1e-4, c2=0.1))
+    ours = optax.chain(optax.scale(-1.0), scale_by_wolfe_line_search(c1=1e-4, c2=0.1, method="zoom"))
     theirs = optax.chain(
         optax.scale(-1.0),
         optax.scale_by_zoom_linesearch(
@@ -300,3 +307,61 @@ def test_wolfe_matches_optax_zoom():
     # on a quadratic with c2 = 0.1 the zoom's interpolation lands on the exact minimiser
     exact = -float(g @ -g) / float(g @ A @ g)
     np.testing.assert_allclose(outs[0], exact * -g, rtol=1e-3)
+
+
+# Moré & Thuente's test functions (their §5, Table 1–6 setups): φ and φ'.
+def _mt1(a, beta=2.0):
+    return -a / (a**2 + beta)
+
+
+def _mt2(a, beta=0.004):
+    return (a + beta) ** 5 - 2.0 * (a + beta) ** 4
+
+
+def _mt3(a, beta=0.01, ell=39.0):
+    phi0 = jnp.where(a <= 1 - beta, 1 - a, jnp.where(a >= 1 + beta, a - 1, (a - 1) ** 2 / (2 * beta) + beta / 2))
+    return phi0 + 2 * (1 - beta) / (ell * jnp.pi) * jnp.sin(ell * jnp.pi / 2 * a)
+
+
+def _mt_yanai(a, b1, b2):
+    g = lambda b: jnp.sqrt(1 + b**2) - b  # noqa: E731
+    return g(b1) * jnp.sqrt((1 - a) ** 2 + b2**2) + g(b2) * jnp.sqrt(a**2 + b1**2)
+
+
+MT_FUNCTIONS = {  # name: (φ, c1, c2): the paper's c2; its c1 = c2 for 2–6 is halved (we require c1 < c2)
+    "1": (_mt1, 1e-3, 0.1),
+    "2": (_mt2, 0.05, 0.1),
+    "3": (_mt3, 0.05, 0.1),
+    "4": (lambda a: _mt_yanai(a, 1e-3, 1e-3), 5e-4, 1e-3),
+    "5": (lambda a: _mt_yanai(a, 0.01, 1e-3), 5e-4, 1e-3),
+    "6": (lambda a: _mt_yanai(a, 1e-3, 0.01), 5e-4, 1e-3),
+}
+
+
+@pytest.mark.parametrize("alpha0", [1e-3, 1e-1, 1e1, 1e3])
+@pytest.mark.parametrize("name", MT_FUNCTIONS)
+def test_more_thuente_takes_scipys_dcsrch_steps(name, alpha0):
+    """Moré–Thuente's own test problems from four starting steps each: the same accepted step and
+    the same number of trials as scipy's port of MINPACK-2 ``dcsrch`` (the same algorithm, in
+    NumPy). rtol 1e-8: the two evaluate the interpolation formulas in different orders."""
+    from scipy.optimize._dcsrch import DCSRCH
+
+    phi, c1, c2 = MT_FUNCTIONS[name]
+    xtol = 1e-10
+    dphi = jax.grad(phi)
+    calls = []
+
+    def phi_np(a):
+        calls.append(a)
+        return float(phi(jnp.asarray(a, jnp.float64)))
+
+    search = DCSRCH(phi_np, lambda a: float(dphi(jnp.asarray(a, jnp.float64))), c1, c2, xtol, 0.0, 1e10)
+    a_ref, *_, task = search(alpha0, phi0=float(phi(0.0)), derphi0=float(dphi(0.0)), maxiter=30)
+    assert task[:4] == b"CONV", task
+
+    f = lambda x: phi(x[0])  # noqa: E731 - φ(α) = f(0 + α·1)
+    ls = scale_by_wolfe_line_search(c1=c1, c2=c2, initial_step=alpha0, xtol=xtol, max_steps=30)
+    u, s, _, _ = run(ls, f, jnp.zeros(1, jnp.float64), d=jnp.ones(1, jnp.float64))
+    assert not bool(s.failed)
+    np.testing.assert_allclose(alpha_of(s), a_ref, rtol=1e-8)
+    assert int(s.num_evals) == len(calls)

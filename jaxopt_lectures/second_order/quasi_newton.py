@@ -108,9 +108,11 @@ def bfgs(*, line_search: Any = "wolfe") -> optax.GradientTransformationExtraArgs
 
 
 class LBFGSState(NamedTuple):
-    """State of :func:`scale_by_lbfgs`: step ``count``; the last ``memory_size`` pairs ``s``, ``y``
-    (rows, a ring buffer whose next slot is ``head``) with ``rho`` = 1/yᵀs (0 for an empty slot);
-    the previous flattened ``params`` and ``grad``; ``skipped`` pairs with yᵀs ≤ 0."""
+    """State of :func:`scale_by_lbfgs`: step ``count``; the last ``memory_size`` pairs in rows
+    0 … m − 1 of ``s`` and ``y`` (a ring buffer whose next slot is ``head``; row m is scratch, where
+    a skipped pair is written and never read) with ``rho`` = 1/yᵀs (0 for an empty slot);
+    ``gamma`` = sᵀy/yᵀy of the newest stored pair (0 while there is none); the previous
+    flattened ``params`` and ``grad``; ``skipped`` pairs with yᵀs ≤ 0."""
 
     count: jax.Array
     s: jax.Array
@@ -120,12 +122,14 @@ class LBFGSState(NamedTuple):
     params: jax.Array
     grad: jax.Array
     skipped: jax.Array
+    gamma: jax.Array
 
 
 def two_loop_recursion(g, s_mem, y_mem, rho, head, gamma):
     """H g by the L-BFGS two-loop recursion (N&W alg. 7.4), pairs newest first from slot head − 1.
 
-    Empty slots have ρ = 0 and drop out (their α and β are 0).
+    ``rho`` has one entry per slot (m); rows of ``s_mem``/``y_mem`` beyond m are not read. Empty
+    slots have ρ = 0 and drop out (their α and β are 0).
     """
     m = rho.shape[0]
     newest_first = (head - 1 - jnp.arange(m)) % m
@@ -150,17 +154,18 @@ def scale_by_lbfgs(*, memory_size: int = 10) -> optax.GradientTransformationExtr
 
     Lecture L4 (named there), ALGORITHMS.md §7, N&W alg. 7.4 with H₀ = γI, γ = sᵀy/yᵀy of the
     newest pair (N&W eq. 7.20). Before any pair exists γ = min(1, 1/‖g‖), so the first trial step
-    has length ≤ 1 (optax's choice; with it the iterates equal ``optax.lbfgs``'s). A pair with
-    yᵀs ≤ 0 is skipped; the memory is cleared when the last step did not move (a failed search).
+    has length ≤ 1 (optax's choice; with it, and optax's zoom search, the iterates equal
+    ``optax.lbfgs``'s). A pair with yᵀs ≤ 0 is skipped; the memory is cleared when the last step
+    did not move (a failed search).
     """
     check_integer("memory_size", memory_size, why="pairs kept")
 
     def init(params):
         x = flatten(params).vec
-        buf = jnp.zeros((memory_size, x.size), x.dtype)
+        buf = jnp.zeros((memory_size + 1, x.size), x.dtype)  # + the scratch row
         zero = jnp.zeros((), jnp.int32)
         return LBFGSState(zero, buf, buf, jnp.zeros((memory_size,), x.dtype), zero, jnp.zeros_like(x),
-                          jnp.zeros_like(x), zero)  # fmt: skip
+                          jnp.zeros_like(x), zero, jnp.zeros((), x.dtype))  # fmt: skip
 
     def update(updates, state, params=None, **extra_args):
         del extra_args
@@ -169,22 +174,22 @@ def scale_by_lbfgs(*, memory_size: int = 10) -> optax.GradientTransformationExtr
         g = x.of(updates)
         s, y, sy, usable = _curvature_pair(state.count, x.vec, g, state.params, state.grad)
         stalled = (state.count > 0) & (dot(s, s) == 0)
-        slot = state.head
-        s_mem = state.s.at[slot].set(jnp.where(usable, s, state.s[slot]))  # only the slot changes
-        y_mem = state.y.at[slot].set(jnp.where(usable, y, state.y[slot]))
-        rho = state.rho.at[slot].set(jnp.where(usable, safe_div(jnp.ones_like(sy), sy), state.rho[slot]))
-        rho = jnp.where(stalled, jnp.zeros_like(rho), rho)  # a failed step: forget the curvature
-        head = jnp.where(usable, (slot + 1) % memory_size, slot)
-        newest = (head - 1) % memory_size
-        have_pair = rho[newest] > 0
-        yy = dot(y_mem[newest], y_mem[newest])
-        gamma_pairs = safe_div(dot(s_mem[newest], y_mem[newest]), yy)  # sᵀy / yᵀy > 0 for a stored pair
-        gamma_first = jnp.minimum(1.0, safe_div(jnp.ones_like(yy), jnp.sqrt(dot(g, g))))  # g = 0: any γ, d = 0
-        gamma = jnp.where(have_pair, gamma_pairs, gamma_first)
-        d = -two_loop_recursion(g, s_mem, y_mem, rho, head, gamma)
+        # The pair is written without reading the memory around the write: a usable pair goes to
+        # slot ``head``, a skipped one to the scratch row m, and γ is kept in the state rather than
+        # read back from the newest row. (Reading rows next to the write — to keep the old row on a
+        # skip, or for γ — makes XLA fuse the write into those reads and copy both m × n buffers.)
+        row = jnp.where(usable, state.head, memory_size)
+        s_mem = state.s.at[row].set(s)
+        y_mem = state.y.at[row].set(y)
+        rho = state.rho.at[state.head].set(jnp.where(usable, safe_div(jnp.ones_like(sy), sy), state.rho[state.head]))
+        head = jnp.where(usable, (state.head + 1) % memory_size, state.head)
+        gamma = jnp.where(usable, safe_div(sy, dot(y, y)), state.gamma)  # sᵀy/yᵀy of the newest pair, > 0
+        rho, gamma = jnp.where(stalled, 0.0, rho), jnp.where(stalled, 0.0, gamma)  # a failed step: forget
+        gamma_first = jnp.minimum(1.0, safe_div(jnp.ones_like(sy), jnp.sqrt(dot(g, g))))  # g = 0: any γ, d = 0
+        d = -two_loop_recursion(g, s_mem, y_mem, rho, head, jnp.where(gamma > 0, gamma, gamma_first))
         d = jnp.where(dot(g, d) < 0, d, -gamma_first * g)  # rounding broke descent: steepest descent
         skipped = state.skipped + ((state.count > 0) & ~usable & ~stalled).astype(jnp.int32)
-        new = LBFGSState(optax.safe_increment(state.count), s_mem, y_mem, rho, head, x.vec, g, skipped)
+        new = LBFGSState(optax.safe_increment(state.count), s_mem, y_mem, rho, head, x.vec, g, skipped, gamma)
         return x.unravel(d), new
 
     return extra_args_transformation(init, update)
@@ -193,7 +198,9 @@ def scale_by_lbfgs(*, memory_size: int = 10) -> optax.GradientTransformationExtr
 def lbfgs(*, memory_size: int = 10, line_search: Any = "wolfe") -> optax.GradientTransformationExtraArgs:
     """L-BFGS: BFGS with the last ``memory_size`` pairs and the two-loop recursion; memory O(mn).
 
-    Lecture L4, ALGORITHMS.md §7 (:func:`scale_by_lbfgs`), with a strong-Wolfe search.
+    Lecture L4, ALGORITHMS.md §7 (:func:`scale_by_lbfgs`), with a strong-Wolfe search
+    (Moré–Thuente's, as scipy's L-BFGS-B; ``line_search=scale_by_wolfe_line_search(method="zoom")``
+    gives ``optax.lbfgs``'s iterates).
 
     Args:
       memory_size: pairs (s, y) kept, an integer ≥ 1.
