@@ -17,3 +17,5 @@ from .linesearch import *  # noqa: E402,F403  (step rules, ALGORITHMS.md §6)
 __all__ += linesearch.__all__  # noqa: F405  (the submodule is bound by the import above)
 from .second_order import *  # noqa: E402,F403  (curvature methods, ALGORITHMS.md §7)
 __all__ += second_order.__all__  # noqa: F405
+from .sweeps import *  # noqa: E402,F403  (hyperparameter sweeps: one compiled program, many devices)
+__all__ += sweeps.__all__  # noqa: F405

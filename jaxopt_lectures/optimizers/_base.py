@@ -231,8 +231,9 @@ def zeros_like_tree(tree: Any) -> Any:
 
 
 def full_like_tree(tree: Any, value: Any) -> Any:
-    """Each leaf filled with ``value`` (a number or a tracer) in the leaf's dtype."""
-    return jax.tree.map(lambda x: jnp.broadcast_to(jnp.asarray(value, x.dtype), x.shape), tree)
+    """Each leaf filled with ``value`` (a number or a tracer) in the leaf's dtype, and with the
+    leaf's sharding (``jnp.full_like`` keeps it; a broadcast would land on one device)."""
+    return jax.tree.map(lambda x: jnp.full_like(x, value, dtype=x.dtype), tree)
 
 
 # --------------------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ def scale_by_rprop(
 
     def init(params):
         return RpropState(
-            code=jax.tree.map(lambda x: jnp.ones(x.shape, jnp.int8), params),  # sign 0, kept
+            code=jax.tree.map(lambda x: jnp.ones_like(x, jnp.int8), params),  # sign 0, kept (and x's sharding)
             step_size=full_like_tree(params, learning_rate),
             prev_step=zeros_like_tree(params) if backtrack else None,
             prev_value=jnp.full((), jnp.inf, _value_dtype(params)) if needs_value else None,
