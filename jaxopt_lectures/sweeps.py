@@ -13,9 +13,10 @@ GD is fastest at η = 2/(λmin + λmax) = 1/6 and diverges for η > 2/λmax = 1/
   automatically: one compiled group per distinct combination of them, results back in the
   caller's order.
 * **isolation.** There is no arithmetic across configurations. A configuration whose loss,
-  gradient or parameters become non-finite stops there — its parameters and state stay at its
-  last finite iterate (as in :func:`~jaxopt_lectures.minimize`) and its remaining ``values`` are
-  NaN — and is reported as diverged; nothing raises and no other row changes (see below).
+  gradient or parameters become non-finite stops there — its parameters stay at its last finite
+  iterate (as in :func:`~jaxopt_lectures.minimize`; its optimizer state is not kept, which for a
+  small model would cost as much as the step) and its remaining ``values`` are NaN — and is
+  reported as diverged; nothing raises and no other row changes (see below).
 * **scale-out.** The configuration axis is sharded over a 1-D ``jax.sharding.Mesh`` of
   ``devices`` (default: every local device), padded to a multiple of the device count with copies
   of a valid configuration whose rows are dropped. ``devices=jax.devices()`` after
@@ -281,7 +282,7 @@ def _all_finite(tree: Any) -> jax.Array:
 
 
 def _keep(ok: jax.Array, new: Any, old: Any) -> Any:
-    """``new`` where the step stayed finite, else ``old`` (the frozen last finite carry)."""
+    """``new`` where the step stayed finite, else ``old`` (the frozen last finite point)."""
     return jax.tree.map(lambda a, b: jnp.where(ok, a, b), new, old)
 
 
@@ -308,8 +309,8 @@ def _full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_f
             new_value, new_grad = value_and_grad(new_x)
             new_value = jnp.asarray(new_value, value0.dtype)
             ok = alive & jnp.isfinite(new_value) & _all_finite(new_grad) & _all_finite(new_x)
-            carry = _keep(ok, (new_x, new_state, new_value, new_grad), (x, state, value, grad))
-            return (*carry, ok), jnp.where(ok, new_value, jnp.nan)
+            x, value, grad = _keep(ok, (new_x, new_value, new_grad), (x, value, grad))
+            return (x, new_state, value, grad, ok), jnp.where(ok, new_value, jnp.nan)
 
         (x, _, _, _, alive), values = jax.lax.scan(step, (x0, opt.init(x0), value0, grad0, ok0), None, length=steps)
         return x, values, alive
@@ -336,7 +337,7 @@ def _minibatch_program(hps, ids, params, data, key, *, make_optimizer, static, l
             updates, new_state = opt.update(grad, state, p, value=value, grad=grad, value_fn=value_fn)
             new_p = optax.apply_updates(p, updates)
             ok = alive & jnp.isfinite(value) & _all_finite(grad) & _all_finite(new_p)
-            return (*_keep(ok, (new_p, new_state), (p, state)), ok), jnp.where(ok, value, jnp.nan)
+            return (_keep(ok, new_p, p), new_state, ok), jnp.where(ok, value, jnp.nan)
 
         def epoch(carry, e):
             idx = batch_indices(jax.random.fold_in(key, e), n, bsize, sampling)  # as fit: same for all

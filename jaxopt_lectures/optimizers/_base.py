@@ -14,6 +14,7 @@ only what optax lacks:
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -72,6 +73,11 @@ def check_range(
     Tracers and schedules pass unchecked, so ``jax.vmap`` over hyperparameters keeps working.
     NaN is always out of range, and so is +inf unless ``high=inf`` is given explicitly.
     """
+    if type(value) in (float, int):  # the common case, without NumPy (sweeps build many optimizers)
+        v = float(value)
+        if (v == v and (high is not None or v < math.inf) and (low is None or (v > low if low_open else v >= low))
+                and (high is None or (v < high if high_open else v <= high))):  # fmt: skip
+            return
     arr = _concrete_values(value)
     if arr is None:
         return
@@ -110,12 +116,17 @@ def is_concrete_zero(value: Any) -> bool:
     return arr is not None and bool(np.all(arr == 0))
 
 
+_FLOAT32_TINY = float(np.finfo(np.float32).tiny)
+
+
 def is_concrete_positive(value: Any) -> bool:
     """True when ``value`` is known now (not a tracer) and every entry of it is a positive normal
     float32 number (≥ 1.18e-38): XLA:CPU flushes subnormals to zero, so a smaller positive ε or ρ
     would act as 0 inside a kernel, and the 0/0 guards it lets callers drop are needed after all."""
+    if type(value) in (float, int):
+        return value >= _FLOAT32_TINY
     arr = _concrete_values(value)
-    return arr is not None and bool(np.all(arr >= np.finfo(np.float32).tiny))
+    return arr is not None and bool(np.all(arr >= _FLOAT32_TINY))
 
 
 def check_order(low_name: str, low: Any, high_name: str, high: Any) -> None:
