@@ -391,7 +391,7 @@ def bench_limits(problems: list[Problem], results: dict, steps: int) -> tuple[st
                      f"only more busy cores take it down.")
         else:
             text += (f" LIMIT: the fixed cost, which batching removes; ours' b is {b / fits[PLAIN][1]:.1f}× the plain "
-                     f"vmap's (divergence bookkeeping: finiteness tests and a select of the whole carry every step).")
+                     f"vmap's (divergence bookkeeping: finiteness tests and a select of the point every step).")
         if driver > 0.1 * row[OURS].best:
             text += (f" sweep() adds {fmt(driver)} per call in Python ({fmt(driver / n)} per configuration, "
                      f"{100 * driver / row[OURS].best:.0f}% of its time), mostly one eager make_optimizer(**config) "

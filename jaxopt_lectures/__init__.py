@@ -19,3 +19,5 @@ from .second_order import *  # noqa: E402,F403  (curvature methods, ALGORITHMS.m
 __all__ += second_order.__all__  # noqa: F405
 from .sweeps import *  # noqa: E402,F403  (hyperparameter sweeps: one compiled program, many devices)
 __all__ += sweeps.__all__  # noqa: F405
+from .analysis import *  # noqa: E402,F403  (Hessian spectra, learning-rate bounds, Lipschitz estimates, ALGORITHMS.md §8)
+__all__ += ["analysis", *analysis.__all__]  # noqa: F405
