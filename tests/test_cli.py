@@ -25,6 +25,10 @@ def run_cli(*args, timeout=300):
 # ----------------------------------------------------------------------------------------------
 
 
+# ~100 s on 2 cores (every variant on every tour problem): in CI's slow pass (.ci/run runs `-m slow`
+# before the README's command), keeping the default run under ten minutes; the in-process tour test
+# below runs a subset by default.
+@pytest.mark.slow
 def test_tour_quick_runs_every_optimizer_variant_and_problem(tmp_path):
     out = tmp_path / "tour"
     proc = run_cli("tour", "--quick", "--out", str(out), "--no-progress")
