@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from typing import Any, Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -77,6 +78,33 @@ def time_rounds(contenders: dict, repeats: int, back_to_back: int = 3) -> dict:
                 jax.block_until_ready(contenders[name]())
                 best[name] = min(best[name], time.perf_counter() - t0)
     return best
+
+
+class Timing(NamedTuple):
+    med: float  # median wall seconds
+    best: float  # minimum wall seconds
+    cores: float  # median CPU time ÷ wall time
+
+
+def time_interleaved(contenders: dict[str, Callable[[], Any]], repeats: int, outputs: dict | None = None):
+    """name → Timing of each ``fn()`` (blocked on its result; call them once first to compile),
+    contenders shuffled round by round. ``outputs``, when given, receives each one's last result."""
+    wall: dict[str, list[float]] = {k: [] for k in contenders}
+    cores: dict[str, list[float]] = {k: [] for k in contenders}
+    order = list(contenders)
+    rng = random.Random(0)
+    for _ in range(repeats):
+        rng.shuffle(order)
+        for name in order:
+            t0, c0 = time.perf_counter(), time.process_time()
+            out = jax.block_until_ready(contenders[name]())
+            w = time.perf_counter() - t0
+            if outputs is not None:
+                outputs[name] = out
+            wall[name].append(w)
+            cores[name].append((time.process_time() - c0) / w)
+    return {k: Timing(float(np.median(wall[k])), float(np.min(wall[k])), float(np.median(cores[k])))
+            for k in contenders}
 
 
 def first_call(fn, *args) -> float:

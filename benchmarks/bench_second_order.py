@@ -80,7 +80,6 @@ import gzip
 import inspect
 import json
 import os
-import random
 import re
 import shutil
 import tempfile
@@ -99,7 +98,7 @@ import numpy as np  # noqa: E402
 import optax  # noqa: E402
 import scipy  # noqa: E402
 import scipy.linalg as sl  # noqa: E402
-from bench_loops import fmt  # noqa: E402  (the sibling benchmark's time formatting; run from benchmarks/)
+from bench_loops import fmt, time_interleaved as interleaved_timings  # noqa: E402  (the sibling benchmark's timing helpers; run from benchmarks/)
 import scipy.optimize as so  # noqa: E402
 
 import jaxopt_lectures as jl  # noqa: E402
@@ -113,19 +112,10 @@ from jaxopt_lectures.second_order.quasi_newton import two_loop_recursion  # noqa
 
 
 def time_interleaved(contenders: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
-    """Median wall time of each ``fn()`` (blocked on its result), contenders shuffled round by round."""
+    """Median wall time of each ``fn()`` after a warm-up call (bench_loops' interleaved rounds)."""
     for fn in contenders.values():  # warm-up: compile, first dispatch
         jax.block_until_ready(fn())
-    samples: dict[str, list[float]] = {k: [] for k in contenders}
-    order = list(contenders)
-    rng = random.Random(0)
-    for _ in range(repeats):
-        rng.shuffle(order)
-        for name in order:
-            t0 = time.perf_counter()
-            jax.block_until_ready(contenders[name]())
-            samples[name].append(time.perf_counter() - t0)
-    return {k: float(np.median(v)) for k, v in samples.items()}
+    return {k: t.med for k, t in interleaved_timings(contenders, repeats).items()}
 
 
 def compile_timed(fn: Callable, *args) -> tuple[Any, float]:

@@ -81,7 +81,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import subprocess
 import sys
 import time
@@ -91,7 +90,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-from bench_loops import fmt  # the sibling benchmark's time formatting; run from benchmarks/
+from bench_loops import fmt, time_interleaved  # the sibling benchmark's timing helpers; run from benchmarks/
 from jax.sharding import NamedSharding, PartitionSpec
 
 import jaxopt_lectures as jl
@@ -155,33 +154,6 @@ def first_call(fn: Callable[[], Any]) -> tuple[Any, float]:
     t0 = time.perf_counter()
     out = jax.block_until_ready(fn())
     return out, time.perf_counter() - t0
-
-
-class Timing(NamedTuple):
-    med: float  # median wall seconds
-    best: float  # minimum wall seconds
-    cores: float  # median CPU time ÷ wall time
-
-
-def time_interleaved(contenders: dict[str, Callable[[], Any]], repeats: int, outputs: dict | None = None):
-    """name → Timing; contenders shuffled round by round (already warm). ``outputs``, when given,
-    receives each contender's last result."""
-    wall: dict[str, list[float]] = {k: [] for k in contenders}
-    cores: dict[str, list[float]] = {k: [] for k in contenders}
-    order = list(contenders)
-    rng = random.Random(0)
-    for _ in range(repeats):
-        rng.shuffle(order)
-        for name in order:
-            t0, c0 = time.perf_counter(), time.process_time()
-            out = jax.block_until_ready(contenders[name]())
-            w = time.perf_counter() - t0
-            if outputs is not None:
-                outputs[name] = out
-            wall[name].append(w)
-            cores[name].append((time.process_time() - c0) / w)
-    return {k: Timing(float(np.median(wall[k])), float(np.min(wall[k])), float(np.median(cores[k])))
-            for k in contenders}
 
 
 def sweep_program(fun: Callable, x0: Any, lrs: np.ndarray, steps: int) -> tuple[Callable, tuple]:

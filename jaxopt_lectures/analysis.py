@@ -57,9 +57,7 @@ def _flat(f: Callable[[Any], Any], x: Any) -> tuple[Callable[[jax.Array], jax.Ar
 # jax.hessian would dispatch and compile op by op.
 @functools.partial(jax.jit, static_argnums=0)
 def _hessian(f: Callable[[Any], Any], x: Any) -> jax.Array:
-    fun, vec = _flat(f, x)
-    h = jax.hessian(fun)(vec)
-    return 0.5 * (h + h.T)  # symmetrise: forward-over-reverse rounding can make H slightly asymmetric
+    return flatten(x).hessian(f)
 
 
 def _is_concrete(*arrays: Any) -> bool:

@@ -611,7 +611,7 @@ def scale_by_wolfe_line_search(
         keep = jnp.isfinite(alpha) & (v < f0)  # a failed search keeps a step only if f went down
         alpha = jnp.where(keep, alpha, 0.0)
         v = jnp.where(keep, v, f0)
-        g_new = jax.tree.map(lambda a, b: jnp.where(keep, a, b), g_new, grad)
+        g_new = optax.tree.where(keep, g_new, grad)
         new = WolfeLineSearchState(alpha, v, (k + n0).astype(jnp.int32), ~ok, dec_err, curv_err, g_new)
         return _scaled(alpha, updates), new
 

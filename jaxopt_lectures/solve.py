@@ -37,7 +37,7 @@ import jax.numpy as jnp
 import optax
 
 from .linesearch import WolfeLineSearchState
-from .optimizers._base import check_integer, global_sq_norm
+from .optimizers._base import all_finite, check_integer, global_sq_norm
 
 __all__ = ["History", "OptimizeResult", "REASONS", "least_squares", "minimize"]
 
@@ -101,11 +101,6 @@ class OptimizeResult(NamedTuple):
 
 def _tree_norm(tree: Any) -> jax.Array:
     return jnp.sqrt(global_sq_norm(tree))
-
-
-def _all_finite(tree: Any) -> jax.Array:
-    leaves = jax.tree.leaves(tree)
-    return jnp.all(jnp.stack([jnp.all(jnp.isfinite(x)) for x in leaves])) if leaves else jnp.array(True)
 
 
 def _check_loop_args(max_steps: Any, **tols: Any) -> None:
@@ -184,7 +179,7 @@ def _run(
             params=jax.tree.map(lambda x: jnp.broadcast_to(x, (max_steps,) + jnp.shape(x)), x0),
             mask=jnp.zeros((max_steps,), bool),
         )
-    finite0 = jnp.isfinite(value0) & _all_finite(grad0)
+    finite0 = jnp.isfinite(value0) & all_finite(grad0)
     reason0 = stop_tests(jnp.int32(0), value0, gnorm0, None, None, finite0)
     carry = _Carry(jnp.int32(0), x0, opt.init(x0), value0, grad0, gnorm0, reason0, history)
 
@@ -207,15 +202,13 @@ def _run(
         value = jnp.asarray(value, dtype)
         grad_norm = _tree_norm(grad)
         k = c.k + 1
-        finite = jnp.isfinite(value) & _all_finite(grad) & _all_finite(params)
+        finite = jnp.isfinite(value) & all_finite(grad) & all_finite(params)
         grad_step = _tree_norm(jax.tree.map(jnp.subtract, grad, c.grad))
         reason = stop_tests(k, value, grad_norm, c.value, grad_step, finite)
         # keep the last finite point when the step diverged. Only the point: keeping the state from
         # before the step too would make XLA copy every state buffer that the step updates in place
         # (for L-BFGS the whole m × n memory, every step), so the state is the one after the step.
-        point = jax.tree.map(
-            lambda a, b: jnp.where(finite, a, b), (params, value, grad, grad_norm), (c.params, c.value, c.grad, c.grad_norm)
-        )
+        point = optax.tree.where(finite, (params, value, grad, grad_norm), (c.params, c.value, c.grad, c.grad_norm))
         return _Carry(k, *point[:1], opt_state, *point[1:], reason, hist)
 
     out = jax.lax.while_loop(cond, body, carry)

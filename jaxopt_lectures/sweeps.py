@@ -71,7 +71,7 @@ import optax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from ._table import text_table
-from .optimizers._base import check_integer
+from .optimizers._base import all_finite, check_integer
 from .train import _check_fit_args, _num_examples, batch_indices
 
 __all__ = ["SweepBest", "SweepResult", "sweep", "sweep_fit"]
@@ -277,15 +277,6 @@ def _fetch(x: Any) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
-def _all_finite(tree: Any) -> jax.Array:
-    return jnp.all(jnp.array([jnp.all(jnp.isfinite(x)) for x in jax.tree.leaves(tree)] or [True]))
-
-
-def _keep(ok: jax.Array, new: Any, old: Any) -> Any:
-    """``new`` where the step stayed finite, else ``old`` (the frozen last finite point)."""
-    return jax.tree.map(lambda a, b: jnp.where(ok, a, b), new, old)
-
-
 def _optimizer(make_optimizer, static, hp):
     return optax.with_extra_args_support(make_optimizer(**dict(static), **hp))
 
@@ -297,7 +288,7 @@ def _full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_f
     extra = {"value_fn": fun} if residual_fn is None else {"value_fn": fun, "residual_fn": residual_fn}
     value0, grad0 = value_and_grad(x0)  # shared by every configuration: computed once
     value0 = jnp.asarray(value0)
-    ok0 = jnp.isfinite(value0) & _all_finite(grad0) & _all_finite(x0)
+    ok0 = jnp.isfinite(value0) & all_finite(grad0) & all_finite(x0)
 
     def one(hp):
         opt = _optimizer(make_optimizer, static, hp)
@@ -308,8 +299,8 @@ def _full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_f
             new_x = optax.apply_updates(x, updates)
             new_value, new_grad = value_and_grad(new_x)
             new_value = jnp.asarray(new_value, value0.dtype)
-            ok = alive & jnp.isfinite(new_value) & _all_finite(new_grad) & _all_finite(new_x)
-            x, value, grad = _keep(ok, (new_x, new_value, new_grad), (x, value, grad))
+            ok = alive & jnp.isfinite(new_value) & all_finite(new_grad) & all_finite(new_x)
+            x, value, grad = optax.tree.where(ok, (new_x, new_value, new_grad), (x, value, grad))  # freeze the point
             return (x, new_state, value, grad, ok), jnp.where(ok, new_value, jnp.nan)
 
         (x, _, _, _, alive), values = jax.lax.scan(step, (x0, opt.init(x0), value0, grad0, ok0), None, length=steps)
@@ -336,8 +327,8 @@ def _minibatch_program(hps, ids, params, data, key, *, make_optimizer, static, l
             value, grad = jax.value_and_grad(value_fn)(p)
             updates, new_state = opt.update(grad, state, p, value=value, grad=grad, value_fn=value_fn)
             new_p = optax.apply_updates(p, updates)
-            ok = alive & jnp.isfinite(value) & _all_finite(grad) & _all_finite(new_p)
-            return (_keep(ok, new_p, p), new_state, ok), jnp.where(ok, value, jnp.nan)
+            ok = alive & jnp.isfinite(value) & all_finite(grad) & all_finite(new_p)
+            return (optax.tree.where(ok, new_p, p), new_state, ok), jnp.where(ok, value, jnp.nan)
 
         def epoch(carry, e):
             idx = batch_indices(jax.random.fold_in(key, e), n, bsize, sampling)  # as fit: same for all

@@ -73,21 +73,21 @@ def check_range(
     Tracers and schedules pass unchecked, so ``jax.vmap`` over hyperparameters keeps working.
     NaN is always out of range, and so is +inf unless ``high=inf`` is given explicitly.
     """
-    if type(value) in (float, int):  # the common case, without NumPy (sweeps build many optimizers)
-        v = float(value)
-        if (v == v and (high is not None or v < math.inf) and (low is None or (v > low if low_open else v >= low))
-                and (high is None or (v < high if high_open else v <= high))):  # fmt: skip
-            return
-    arr = _concrete_values(value)
+    fast = type(value) in (float, int)  # the common case, compared without NumPy (sweeps build many optimizers)
+    arr = float(value) if fast else _concrete_values(value)
     if arr is None:
         return
-    ok = ~np.isnan(arr)
+    # the same comparisons serve a Python float (giving a bool) and an array (elementwise)
+    ok = arr == arr  # not NaN
     if high is None:
-        ok &= arr < np.inf
+        ok &= arr < math.inf
     if low is not None:
         ok &= (arr > low) if low_open else (arr >= low)
     if high is not None:
         ok &= (arr < high) if high_open else (arr <= high)
+    if fast and ok:
+        return
+    arr, ok = np.asarray(arr), np.asarray(ok)
     if not np.all(ok):
         lo = "-inf" if low is None else f"{low:g}"
         hi = "inf" if high is None else f"{high:g}"
@@ -226,6 +226,12 @@ def as_compute(x: Any, like: jax.Array) -> jax.Array:
 def power(base: Any, count: jax.Array, dtype: Any) -> jax.Array:
     """``base ** count`` for an int32 step counter, in ``dtype`` (used by bias corrections)."""
     return jnp.asarray(base, dtype) ** count.astype(dtype)
+
+
+def all_finite(tree: Any) -> jax.Array:
+    """True when every entry of every leaf is finite (True for an empty tree)."""
+    leaves = jax.tree.leaves(tree)
+    return jnp.all(jnp.stack([jnp.all(jnp.isfinite(x)) for x in leaves])) if leaves else jnp.array(True)
 
 
 def global_sq_norm(tree: Any) -> jax.Array:

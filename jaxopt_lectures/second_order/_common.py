@@ -49,6 +49,12 @@ class Flat:
         """``fn`` of the parameters as a function of the vector."""
         return lambda v: fn(self.unravel(v))
 
+    def hessian(self, fn: Callable[[Any], Any]) -> jax.Array:
+        """``jax.hessian`` of ``fn`` at this vector, symmetrised (forward-over-reverse rounding can
+        leave H slightly asymmetric), in this dtype."""
+        h = jax.hessian(self.function(fn))(self.vec).astype(self.dtype)
+        return 0.5 * (h + h.T)
+
 
 def flatten(tree: Any) -> Flat:
     return Flat(tree)

@@ -65,8 +65,7 @@ def scale_by_newton(*, damping: Any = 0.0) -> optax.GradientTransformationExtraA
         require_extra_args("newton", value_fn=value_fn, params=params)
         x = flatten(params)
         g = x.of(updates)
-        h = jax.hessian(x.function(value_fn))(x.vec).astype(x.dtype)
-        h = 0.5 * (h + h.T) + jnp.asarray(damping, x.dtype) * jnp.eye(g.size, dtype=x.dtype)
+        h = x.hessian(value_fn) + jnp.asarray(damping, x.dtype) * jnp.eye(g.size, dtype=x.dtype)
         finite = jnp.all(jnp.isfinite(h))
         h = jnp.where(finite, h, jnp.eye(g.size, dtype=x.dtype))  # f undefined near x: fall back to −g
         chol = jnp.linalg.cholesky(h, symmetrize_input=False)  # h is symmetric: symmetrised above
