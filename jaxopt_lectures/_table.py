@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 __all__ = ["markdown_table", "text_table"]
 
 
-def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Left-aligned columns separated by two spaces, with a dashed rule under the header."""
+def text_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], max_widths: Sequence[int | None] | None = None
+) -> str:
+    """Left-aligned columns separated by two spaces, with a dashed rule under the header.
+
+    ``max_widths[i]`` (``None``: unlimited) wraps column i's cells at word boundaries onto
+    continuation lines.
+    """
+    if max_widths is not None:
+        wrapped = []
+        for row in rows:
+            cells = [textwrap.wrap(str(c), w) or [""] if w else [str(c)] for c, w in zip(row, max_widths)]
+            height = max(len(c) for c in cells)
+            wrapped += [[c[i] if i < len(c) else "" for c in cells] for i in range(height)]
+        rows = wrapped
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
 
     def line(cells):

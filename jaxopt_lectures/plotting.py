@@ -1,10 +1,11 @@
 """The lectures' figures: trajectories on contours, loss curves, sweeps and 1-D iterates.
 
 ALGORITHMS.md §10 (examples 5 and 8: GD, momentum and NAG traced on an oblong quadratic, the
-Beale function and a saddle; CG vs steepest descent), §10.2 / §10.5 (learning-rate sweeps) and
-the L0 parabola f = x² with GD at η = 0.05 and 1.1. matplotlib does all the drawing; this module
-only lays out those figures from arrays the rest of the library returns (``minimize(...,
-record=True)``, ``sweep``). It never calls an optimizer.
+Beale function and a saddle; CG vs steepest descent), §10.2 / §10.5 (learning-rate sweeps),
+the L0 parabola f = x² with GD at η = 0.05 and 1.1, and §8's critical points. matplotlib does
+all the drawing; this module only lays out those figures from arrays the rest of the library
+returns (``minimize(..., record=True)``, ``sweep``, hand-written loops). It never calls an
+optimizer; :mod:`jaxopt_lectures.figures` runs the lectures' examples and draws with it.
 
 matplotlib is imported lazily, on the first call, and only through ``matplotlib.figure.Figure``
 with an Agg canvas: nothing is shown on screen, no pyplot figure is opened and the backend is left
@@ -34,7 +35,18 @@ from .problems._problem import Problem
 from .solve import OptimizeResult
 from .sweeps import SweepResult
 
-__all__ = ["DPI", "FIGSIZE", "plot_1d", "plot_loss_curves", "plot_sweep", "plot_sweep_heatmap", "plot_trajectories"]
+__all__ = [
+    "CRITICAL_POINT_MARKERS",
+    "DPI",
+    "FIGSIZE",
+    "new_figure",
+    "plot_1d",
+    "plot_critical_points",
+    "plot_loss_curves",
+    "plot_sweep",
+    "plot_sweep_heatmap",
+    "plot_trajectories",
+]
 
 #: Default figure size in inches and resolution: a saved PNG is FIGSIZE × DPI pixels.
 FIGSIZE = (6.0, 4.5)
@@ -46,8 +58,13 @@ _INSTALL = "jaxopt_lectures.plotting needs matplotlib: pip install 'jaxopt-lectu
 # --- figure plumbing -------------------------------------------------------------------------
 
 
-def _new_figure(figsize: Sequence[float]):
-    """A pyplot-free Figure on an Agg canvas (nothing shown, no global figure registry)."""
+def new_figure(figsize: Sequence[float] = FIGSIZE, nrows: int = 1, ncols: int = 1):
+    """A pyplot-free ``(Figure, axes)`` on an Agg canvas: nothing shown, no global figure registry.
+
+    ``axes`` is one ``Axes`` for a 1 × 1 grid, else a flat list of ``nrows · ncols`` of them, to
+    pass as ``ax=`` to the ``plot_*`` functions (several panels in one figure). Save with
+    ``fig.savefig(path, dpi=...)``: the PNG is ``figsize × dpi`` pixels.
+    """
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -55,7 +72,13 @@ def _new_figure(figsize: Sequence[float]):
         raise ImportError(_INSTALL) from err
     fig = Figure(figsize=tuple(figsize), layout="constrained")
     FigureCanvasAgg(fig)
-    return fig
+    axes = [fig.add_subplot(nrows, ncols, i + 1) for i in range(nrows * ncols)]
+    return fig, (axes[0] if len(axes) == 1 else axes)
+
+
+def _figure_and_axes(ax: Any, figsize: Sequence[float]):
+    """A new single-panel figure, or ``ax`` and the figure it belongs to."""
+    return new_figure(figsize) if ax is None else (ax.figure, ax)
 
 
 def _finish(fig, ax, title: str | None, path: Any, dpi: int):
@@ -82,16 +105,21 @@ def _history(label: str, result: OptimizeResult, argname: str) -> tuple[Any, np.
 
 
 def _path(label: str, result: OptimizeResult, dim: int | None, argname: str) -> np.ndarray:
-    """[k+1, d] iterates x_0 … x_k of a recorded run plus its final params."""
-    history, mask = _history(label, result, argname)
-    leaves = jax.tree.leaves(history.params)
-    if len(leaves) != 1:
-        raise ValueError(f"{argname}[{label!r}]: params must be a single array, got {len(leaves)} leaves")
-    steps = np.asarray(leaves[0], dtype=np.float64).reshape(mask.shape[0], -1)
-    final = np.asarray(jax.tree.leaves(result.params)[0], dtype=np.float64).reshape(1, -1)
-    if dim is not None and steps.shape[1] != dim:
-        raise ValueError(f"{argname}[{label!r}]: params have {steps.shape[1]} coordinates, this plot needs {dim}")
-    return np.concatenate([steps[mask], final])
+    """[k+1, d] iterates x_0 … x_k of a recorded run plus its final params, or a given [k+1, d] array."""
+    if isinstance(result, OptimizeResult):
+        _history(label, result, argname)
+        try:
+            path = result.path()
+        except ValueError as err:
+            raise ValueError(f"{argname}[{label!r}]: {err}") from None
+    else:
+        path = np.asarray(result, dtype=np.float64)
+        if path.ndim != 2 or path.shape[0] < 1:
+            raise ValueError(f"{argname}[{label!r}] must be a recorded OptimizeResult or a [steps, d] array, "
+                             f"got shape {path.shape}")
+    if dim is not None and path.shape[1] != dim:
+        raise ValueError(f"{argname}[{label!r}]: params have {path.shape[1]} coordinates, this plot needs {dim}")
+    return path
 
 
 def _unpack(fun: Any) -> tuple[Callable, tuple | None, np.ndarray | None]:
@@ -126,53 +154,10 @@ def _positive(values: np.ndarray, log: bool) -> np.ndarray:
 # --- trajectories on contours ------------------------------------------------------------------
 
 
-def plot_trajectories(
-    fun: Callable | Problem,
-    results: Mapping[str, OptimizeResult],
-    *,
-    xlim: tuple[float, float] | None = None,
-    ylim: tuple[float, float] | None = None,
-    levels: int | Sequence[float] = 20,
-    log_levels: bool = True,
-    minimum: Sequence[float] | None = None,
-    resolution: int = 200,
-    title: str | None = None,
-    path: Any = None,
-    figsize: Sequence[float] = FIGSIZE,
-    dpi: int = DPI,
-):
-    """Iterates of several optimizers on the contours of a 2-D function.
-
-    The L4 / cs231n figures (ALGORITHMS.md §10.8: GD, momentum and NAG on an oblong quadratic,
-    optimizers on the Beale function and at a saddle) and L0's momentum picture (§10.5).
-
-    Args:
-      fun: ``f(x)`` of a length-2 array, or a :class:`~jaxopt_lectures.problems.Problem` (its
-        ``bounds`` give the default limits and its minimisers are marked).
-      results: label → ``minimize(..., record=True)`` result. Each run is drawn as the line
-        x_0, x_1, …, x_k (``history.params[mask]``) followed by the final ``params``, with markers.
-      xlim, ylim: the plotted box; default the problem's bounds, else the iterates' extent + 10 %.
-      levels: the number of contour levels, or the levels themselves.
-      log_levels: with an integer ``levels``, space them geometrically above min f on the grid
-        (what makes narrow valleys such as Rosenbrock's visible).
-      minimum: a point to mark with a star (default: the problem's minimisers, if any).
-      resolution: grid points per axis; ``f`` is evaluated once with ``jax.vmap``.
-      title, path, figsize, dpi: the title; where to save the figure (any path ``savefig``
-        takes); its size in inches and pixels per inch.
-
-    Returns:
-      The ``matplotlib.figure.Figure``: ``fig.axes[0].lines`` holds one line per run, in order.
-    """
-    f, bounds, minimisers = _unpack(fun)
-    _check_mapping("results", results)
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(f"resolution must be an integer ≥ 2, got {resolution!r}")
-    paths = {label: _path(label, r, 2, "results") for label, r in results.items()}
-    every = np.concatenate(list(paths.values()))
-    x_lo, x_hi = _limits("xlim", xlim, bounds[0] if bounds else None, every[:, 0])
-    y_lo, y_hi = _limits("ylim", ylim, bounds[1] if bounds else None, every[:, 1])
-
-    xx, yy = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
+def _contour_grid(f: Callable, xlim, ylim, resolution: int, levels: Any, log_levels: bool):
+    """f on a resolution² grid (one ``jax.vmap``) and the contour levels: geometric above min f
+    when ``levels`` is an integer and ``log_levels`` (what makes narrow valleys visible)."""
+    xx, yy = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
     grid = jnp.asarray(np.stack([xx.ravel(), yy.ravel()], axis=1), dtype=jnp.result_type(float))
     zz = np.asarray(jax.jit(jax.vmap(f))(grid), dtype=np.float64)
     if zz.shape != (grid.shape[0],):
@@ -184,9 +169,66 @@ def plot_trajectories(
         gap = gap[gap > 0]
         if gap.size:
             levels = z_min + np.geomspace(max(float(np.percentile(gap, 0.5)), 1e-12 * (z_max - z_min)), z_max - z_min, levels)
+    return xx, yy, zz, levels
 
-    fig = _new_figure(figsize)
-    ax = fig.add_subplot()
+
+def _check_resolution(resolution: Any) -> None:
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"resolution must be an integer ≥ 2, got {resolution!r}")
+
+
+def plot_trajectories(
+    fun: Callable | Problem,
+    results: Mapping[str, OptimizeResult | Any],
+    *,
+    xlim: tuple[float, float] | None = None,
+    ylim: tuple[float, float] | None = None,
+    levels: int | Sequence[float] = 20,
+    log_levels: bool = True,
+    minimum: Sequence[float] | None = None,
+    resolution: int = 200,
+    title: str | None = None,
+    path: Any = None,
+    figsize: Sequence[float] = FIGSIZE,
+    dpi: int = DPI,
+    ax: Any = None,
+):
+    """Iterates of several optimizers on the contours of a 2-D function.
+
+    The L4 / cs231n figures (ALGORITHMS.md §10.8: GD, momentum and NAG on an oblong quadratic,
+    optimizers on the Beale function and at a saddle) and L0's momentum picture (§10.5).
+
+    Args:
+      fun: ``f(x)`` of a length-2 array, or a :class:`~jaxopt_lectures.problems.Problem` (its
+        ``bounds`` give the default limits and its minimisers are marked).
+      results: label → ``minimize(..., record=True)`` result, or a ``[k + 1, 2]`` array of points
+        (a hand-written loop's). Each run is drawn as the line x_0, x_1, …, x_k
+        (``result.path()``: ``history.params[mask]`` and the final ``params``), with markers.
+      xlim, ylim: the plotted box; default the problem's bounds, else the iterates' extent + 10 %.
+      levels: the number of contour levels, or the levels themselves.
+      log_levels: with an integer ``levels``, space them geometrically above min f on the grid
+        (what makes narrow valleys such as Rosenbrock's visible).
+      minimum: a point to mark with a star (default: the problem's minimisers, if any).
+      resolution: grid points per axis; ``f`` is evaluated once with ``jax.vmap``.
+      title, path, figsize, dpi: the title; where to save the figure (any path ``savefig``
+        takes); its size in inches and pixels per inch.
+      ax: draw into this ``Axes`` (e.g. a panel of :func:`new_figure`) instead of a new figure;
+        ``figsize`` is then ignored and ``path`` saves the whole figure ``ax`` belongs to.
+
+    Returns:
+      The ``matplotlib.figure.Figure``: ``fig.axes[0].lines`` holds one line per run, in order.
+    """
+    f, bounds, minimisers = _unpack(fun)
+    _check_mapping("results", results)
+    _check_resolution(resolution)
+    paths = {label: _path(label, r, 2, "results") for label, r in results.items()}
+    every = np.concatenate(list(paths.values()))
+    x_lo, x_hi = _limits("xlim", xlim, bounds[0] if bounds else None, every[:, 0])
+    y_lo, y_hi = _limits("ylim", ylim, bounds[1] if bounds else None, every[:, 1])
+
+    xx, yy, zz, levels = _contour_grid(f, (x_lo, x_hi), (y_lo, y_hi), resolution, levels, log_levels)
+
+    fig, ax = _figure_and_axes(ax, figsize)
     for label, pts in paths.items():  # lines first, so axes.lines[i] is run i
         ax.plot(pts[:, 0], pts[:, 1], "o-", ms=3, lw=1.2, label=f"{label} ({len(pts) - 1} steps)")
     if zz.count() > 1:
@@ -198,6 +240,65 @@ def plot_trajectories(
     ax.scatter([start[0]], [start[1]], marker="s", c="k", s=30, zorder=3, label="start")
     ax.set(xlim=(x_lo, x_hi), ylim=(y_lo, y_hi), xlabel="$x_1$", ylabel="$x_2$")
     ax.legend(loc="best", fontsize="small")
+    return _finish(fig, ax, title, path, dpi)
+
+
+#: Markers of :func:`plot_critical_points`, by :func:`~jaxopt_lectures.analysis.classify_critical_point`'s kinds.
+CRITICAL_POINT_MARKERS = {"minimum": "*", "maximum": "^", "saddle": "X", "degenerate": "o"}
+
+
+def plot_critical_points(
+    fun: Callable | Problem,
+    points: Any,
+    kinds: Sequence[str],
+    *,
+    xlim: tuple[float, float] | None = None,
+    ylim: tuple[float, float] | None = None,
+    levels: int | Sequence[float] = 30,
+    log_levels: bool = True,
+    resolution: int = 200,
+    title: str | None = None,
+    path: Any = None,
+    figsize: Sequence[float] = FIGSIZE,
+    dpi: int = DPI,
+    ax: Any = None,
+):
+    """Critical points of a 2-D function on its contours, marked by kind (ALGORITHMS.md §8).
+
+    Args:
+      fun: ``f(x)`` of a length-2 array, or a :class:`~jaxopt_lectures.problems.Problem`.
+      points: ``[n, 2]`` critical points.
+      kinds: ``n`` kinds from :func:`~jaxopt_lectures.analysis.classify_critical_point`
+        (``"minimum"``, ``"maximum"``, ``"saddle"``, ``"degenerate"``).
+      xlim, ylim, levels, log_levels, resolution, title, path, figsize, dpi, ax: as in
+        :func:`plot_trajectories`.
+
+    Returns:
+      The figure; ``fig.axes[0].collections`` after the contours hold one scatter per kind present,
+      in :data:`CRITICAL_POINT_MARKERS` order, labelled ``"kind (count)"``.
+    """
+    f, bounds, _ = _unpack(fun)
+    _check_resolution(resolution)
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2) if np.size(points) else np.zeros((0, 2))
+    kinds = list(kinds)
+    if len(kinds) != len(pts):
+        raise ValueError(f"kinds must give one kind per point: {len(pts)} points, {len(kinds)} kinds")
+    unknown = sorted(set(kinds) - set(CRITICAL_POINT_MARKERS))
+    if unknown:
+        raise ValueError(f"kinds must be among {', '.join(CRITICAL_POINT_MARKERS)}; got {', '.join(map(repr, unknown))}")
+    x_lo, x_hi = _limits("xlim", xlim, bounds[0] if bounds else None, pts[:, 0])
+    y_lo, y_hi = _limits("ylim", ylim, bounds[1] if bounds else None, pts[:, 1])
+    xx, yy, zz, levels = _contour_grid(f, (x_lo, x_hi), (y_lo, y_hi), resolution, levels, log_levels)
+    fig, ax = _figure_and_axes(ax, figsize)
+    if zz.count() > 1:
+        ax.contour(xx, yy, zz, levels=levels, colors="0.6", linewidths=0.6, zorder=1)
+    for kind, marker in CRITICAL_POINT_MARKERS.items():
+        sel = pts[[k == kind for k in kinds]]
+        if len(sel):
+            ax.scatter(sel[:, 0], sel[:, 1], marker=marker, s=130, zorder=3, label=f"{kind} ({len(sel)})")
+    ax.set(xlim=(x_lo, x_hi), ylim=(y_lo, y_hi), xlabel="$x_1$", ylabel="$x_2$")
+    if len(pts):
+        ax.legend(loc="best", fontsize="small")
     return _finish(fig, ax, title, path, dpi)
 
 
@@ -228,6 +329,7 @@ def plot_loss_curves(
     path: Any = None,
     figsize: Sequence[float] = FIGSIZE,
     dpi: int = DPI,
+    ax: Any = None,
 ):
     """The loss after each step of several runs, on a log axis.
 
@@ -240,15 +342,14 @@ def plot_loss_curves(
         and its last finite value is marked with ✕.
       log: a logarithmic y axis (non-positive values are left out; pass ``f_star``).
       f_star: plot f − f_star (the optimality gap) instead of f.
-      title, path, figsize, dpi: as in :func:`plot_trajectories`.
+      title, path, figsize, dpi, ax: as in :func:`plot_trajectories`.
 
     Returns:
       The figure; ``fig.axes[0].lines[i]`` is run i.
     """
     _check_mapping("runs", runs)
     curves = {label: _curve(label, run) for label, run in runs.items()}
-    fig = _new_figure(figsize)
-    ax = fig.add_subplot()
+    fig, ax = _figure_and_axes(ax, figsize)
     for label, (values, diverged) in curves.items():
         y = _positive(values - (f_star or 0.0), log)
         ax.plot(np.arange(len(y)), y, lw=1.5, label=label + (" (diverged)" if diverged else ""))
@@ -295,6 +396,7 @@ def plot_sweep(
     path: Any = None,
     figsize: Sequence[float] = FIGSIZE,
     dpi: int = DPI,
+    ax: Any = None,
 ):
     """A hyperparameter sweep: the final loss against one hyperparameter, or every loss curve.
 
@@ -308,7 +410,7 @@ def plot_sweep(
       kind: ``"final"`` (final loss vs ``x``; diverged configurations are marked with ✕ at the top
         of the axes) or ``"curves"`` (``values`` per step, one line per configuration).
       log: logarithmic loss axis (and x axis for ``"final"`` when ``x`` spans > 10× and is positive).
-      title, path, figsize, dpi: as in :func:`plot_trajectories`.
+      title, path, figsize, dpi, ax: as in :func:`plot_trajectories`.
 
     Returns:
       The figure.
@@ -318,8 +420,7 @@ def plot_sweep(
         raise ValueError(f"kind must be 'final' or 'curves', got {kind!r}")
     names = list(result.configs)
     diverged = np.asarray(result.diverged, dtype=bool)
-    fig = _new_figure(figsize)
-    ax = fig.add_subplot()
+    fig, ax = _figure_and_axes(ax, figsize)
     if kind == "curves":
         values = np.asarray(result.values, dtype=np.float64)
         for i in range(values.shape[0]):
@@ -372,6 +473,7 @@ def plot_sweep_heatmap(
     path: Any = None,
     figsize: Sequence[float] = FIGSIZE,
     dpi: int = DPI,
+    ax: Any = None,
 ):
     """The final loss over a grid of two hyperparameters (e.g. learning rate × momentum).
 
@@ -383,7 +485,7 @@ def plot_sweep_heatmap(
       x, y: the hyperparameters on the columns and rows.
       log: colour by log10 of the final loss.
       annotate: write the final loss in each cell; diverged cells are grey with ✕, missing ones blank.
-      title, path, figsize, dpi: as in :func:`plot_trajectories`.
+      title, path, figsize, dpi, ax: as in :func:`plot_trajectories`.
 
     Returns:
       The figure; ``fig.axes[0].images[0].get_array()`` is the [len(y values), len(x values)] grid.
@@ -408,8 +510,7 @@ def plot_sweep_heatmap(
         if not bad[row[i], col[i]]:
             grid[row[i], col[i]] = final[i]
     shown = np.log10(_positive(grid, True)) if log else grid
-    fig = _new_figure(figsize)
-    ax = fig.add_subplot()
+    fig, ax = _figure_and_axes(ax, figsize)
     image = ax.imshow(np.ma.masked_invalid(shown), origin="lower", aspect="auto", cmap="viridis")
     image.set_cmap(image.get_cmap().with_extremes(bad="0.85"))
     fig.colorbar(image, ax=ax, label="log10 final loss" if log else "final loss")
@@ -463,6 +564,7 @@ def plot_1d(
     path: Any = None,
     figsize: Sequence[float] = FIGSIZE,
     dpi: int = DPI,
+    ax: Any = None,
 ):
     """A 1-D function with iterates as points connected in order.
 
@@ -476,7 +578,7 @@ def plot_1d(
         problem), or label → such, for several runs. Non-finite points are skipped.
       xlim: the plotted interval; default the problem's bounds, else the iterates' extent + 10 %.
       resolution: grid points for the curve.
-      title, path, figsize, dpi: as in :func:`plot_trajectories`.
+      title, path, figsize, dpi, ax: as in :func:`plot_trajectories`.
 
     Returns:
       The figure; ``fig.axes[0].lines[0]`` is the function, ``lines[1:]`` the runs in order.
@@ -484,13 +586,11 @@ def plot_1d(
     f, bounds, _ = _unpack(fun)
     runs = iterates if isinstance(iterates, Mapping) else {"iterates": iterates}
     _check_mapping("iterates", runs)
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(f"resolution must be an integer ≥ 2, got {resolution!r}")
+    _check_resolution(resolution)
     pts = {label: _iterates_1d(label, run) for label, run in runs.items()}
     lo, hi = _limits("xlim", xlim, bounds[0] if bounds else None, np.concatenate(list(pts.values())))
     xs = np.linspace(lo, hi, resolution)
-    fig = _new_figure(figsize)
-    ax = fig.add_subplot()
+    fig, ax = _figure_and_axes(ax, figsize)
     ax.plot(xs, _eval_1d(f, xs), color="0.3", lw=1.5, label="f")
     for label, p in pts.items():
         p = p[np.isfinite(p)]

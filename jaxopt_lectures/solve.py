@@ -98,6 +98,26 @@ class OptimizeResult(NamedTuple):
             return REASONS[int(codes)]
         return np.vectorize(lambda c: REASONS[int(c)])(codes).tolist()
 
+    def path(self) -> Any:
+        """The iterates x_0, x_1, …, x_K of a recorded run as a NumPy ``[K + 1, n]`` array.
+
+        ``history.params[mask]`` followed by the final ``params``, each flattened (one array of
+        parameters; a pytree of several raises). For one unbatched run with ``record=True``.
+        """
+        import numpy as np
+
+        if self.history is None:
+            raise ValueError("this result has no history: run minimize(..., record=True)")
+        mask = np.asarray(self.history.mask)
+        if mask.ndim != 1:
+            raise ValueError(f"a batched result (mask shape {mask.shape}) has one path per run; index it first")
+        leaves = jax.tree.leaves(self.history.params)
+        if len(leaves) != 1:
+            raise ValueError(f"params must be a single array to give a path, got {len(leaves)} leaves")
+        steps = np.asarray(leaves[0], dtype=np.float64).reshape(mask.shape[0], -1)
+        final = np.asarray(jax.tree.leaves(self.params)[0], dtype=np.float64).reshape(1, -1)
+        return np.concatenate([steps[mask], final])
+
 
 def _tree_norm(tree: Any) -> jax.Array:
     return jnp.sqrt(global_sq_norm(tree))

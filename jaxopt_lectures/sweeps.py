@@ -283,7 +283,6 @@ def _optimizer(make_optimizer, static, hp):
 
 def _full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_fn, steps):
     """values[i, k] = f(x_{k+1}) of configuration i (NaN once it stopped), final x, alive, f(x0)."""
-    del ids  # only carries the configuration axis when every hyperparameter is static
     value_and_grad = jax.value_and_grad(fun)
     extra = {"value_fn": fun} if residual_fn is None else {"value_fn": fun, "residual_fn": residual_fn}
     value0, grad0 = value_and_grad(x0)  # shared by every configuration: computed once
@@ -306,13 +305,13 @@ def _full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_f
         (x, _, _, _, alive), values = jax.lax.scan(step, (x0, opt.init(x0), value0, grad0, ok0), None, length=steps)
         return x, values, alive
 
-    x, values, alive = jax.vmap(one)(hps)
+    # ``ids`` carries the configuration axis, also when no hyperparameter is traced (hps == {})
+    x, values, alive = jax.vmap(lambda hp, _: one(hp))(hps, ids)
     return x, values, None, alive, value0
 
 
 def _minibatch_program(hps, ids, params, data, key, *, make_optimizer, static, loss_fn, epochs, batch_size, sampling):
     """``fit``'s epochs for every configuration, on the same batches (drawn outside the vmap)."""
-    del ids
     n = _num_examples(data)
     bsize = n if sampling == "full" else batch_size
     value0 = jnp.asarray(loss_fn(params, data))
@@ -341,7 +340,7 @@ def _minibatch_program(hps, ids, params, data, key, *, make_optimizer, static, l
         (p, _, alive), (values, losses) = jax.lax.scan(epoch, carry, jnp.arange(epochs))
         return p, values, losses, alive
 
-    p, values, losses, alive = jax.vmap(one)(hps)
+    p, values, losses, alive = jax.vmap(lambda hp, _: one(hp))(hps, ids)
     return p, values, losses, alive, value0
 
 
@@ -418,11 +417,20 @@ def _run(program, make_optimizer, grid, product, devices, shared, options) -> Sw
     return SweepResult(configs, values, final, diverged, initial, params, losses, len(groups), mesh.devices.size)
 
 
+def _float_dtype(params: Any) -> Any:
+    """The parameters' floating dtype, which traced hyperparameters take (so that a float64 grid
+    with x64 enabled does not promote a float32 model's optimizer state); JAX's default float
+    when the parameters have none."""
+    floats = [leaf.dtype for leaf in jax.tree.leaves(params) if jnp.issubdtype(leaf.dtype, jnp.floating)]
+    return jnp.result_type(*floats) if floats else jnp.result_type(float)
+
+
 def _launch(program, make_optimizer, static, members, configs, traced, mesh, along, shared, options):
     """Start one static group's compiled program (asynchronously); rows padded to the mesh."""
     d = mesh.devices.size
     padded = np.concatenate([members, np.full(-len(members) % d, members[0])])
-    hps = {name: _put(configs[name][padded], along) for name in traced}
+    dtype = _float_dtype(shared[0])
+    hps = {name: _put(configs[name][padded].astype(dtype), along) for name in traced}
     run = _compiled(program, make_optimizer=make_optimizer, static=static, **options)
     return run(hps, _put(padded.astype(np.int32), along), *shared)
 
@@ -433,7 +441,7 @@ def _traceable(program, make_optimizer, row, name, shared, options) -> bool:
     options = {**options, ("steps" if "steps" in options else "epochs"): 1}
     run = functools.partial(program, make_optimizer=make_optimizer, static=static, **options)
     try:
-        jax.eval_shape(run, {name: jnp.asarray([row[name]])}, jnp.zeros(1, jnp.int32), *shared)
+        jax.eval_shape(run, {name: jnp.asarray([row[name]], _float_dtype(shared[0]))}, jnp.zeros(1, jnp.int32), *shared)
     except _TRACER_ERRORS:
         return False
     return True

@@ -1,12 +1,17 @@
-"""The first tour: every registered optimizer and variant on three lecture problems.
+"""The tour: the lectures' figures and worked examples, and every optimizer on three lecture problems.
 
-For each optimizer variant and problem, a log-spaced grid of learning rates around the registry's
-default runs in one compiled program (``jax.vmap`` over the rate of ``minimize`` with ``gtol = 0``
-and a recorded history of a fixed number of steps), and the best rate that did not diverge is
-reported with its final loss, the gap f − f* and the first step at which f − f* ≤ tol. Selection:
-among rates that end within tol, the fewest steps to tol; if none does, the smallest final gap.
-Issue 6 turns the tour into the lectures' figures and worked examples; this module is its first
-table.
+:func:`run_tour` is ``jaxopt-lectures tour``. It runs every entry of
+:data:`jaxopt_lectures.figures.EXAMPLES` (each lecture figure and worked example: its claims next to
+the computed numbers, its figure saved to ``out/<name>.png``), then the optimizer grid below, and
+writes the tables to ``out``.
+
+The optimizer grid: for each optimizer variant and problem, a log-spaced grid of learning rates
+around the registry's default runs in one compiled program (``jax.vmap`` over the rate of
+``minimize`` with ``gtol = 0`` and a recorded history of a fixed number of steps), and the best
+rate that did not diverge is reported with its final loss, the gap f − f* and the first step at
+which f − f* ≤ tol. Selection: among rates that end within tol, the fewest steps to tol; if none
+does, the smallest final gap. The quick settings run each optimizer's defaults only (compilation
+dominates: one program per variant and problem); the full ones every registered variant.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import dataclasses
 import inspect
 import io
 import math
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -34,11 +40,13 @@ __all__ = [
     "QUICK",
     "COLUMNS",
     "TOUR_PROBLEMS",
+    "TourReport",
     "TourRow",
     "TourSettings",
     "footnote",
     "format_rows",
     "learning_rate_grid",
+    "run_tour",
     "select_learning_rate",
     "tour_cases",
     "tour_rows",
@@ -58,6 +66,8 @@ class TourSettings:
       num_learning_rates: grid points, log-spaced over ``default · 10^[decades_below, decades_above]``.
       decades_below, decades_above: the grid's span around the registry's default learning rate.
       tol: the tolerance on f − f* for "steps to tolerance".
+      all_variants: every registered variant of each optimizer, or only its defaults.
+      quick: the figures' shorter settings (:func:`jaxopt_lectures.figures.reproduce`).
     """
 
     num_steps: int
@@ -65,11 +75,13 @@ class TourSettings:
     decades_below: float = 2.0
     decades_above: float = 2.0
     tol: float = 1e-6
+    all_variants: bool = True
+    quick: bool = False
 
 
 # Compilation dominates (about 0.2–0.6 s per optimizer variant and problem); the steps themselves
 # cost microseconds, so the quick tour saves little by running fewer of them.
-QUICK = TourSettings(num_steps=1000, num_learning_rates=8)
+QUICK = TourSettings(num_steps=1000, num_learning_rates=8, all_variants=False, quick=True)
 FULL = TourSettings(num_steps=5000, num_learning_rates=16)
 
 
@@ -149,17 +161,21 @@ def select_learning_rate(values: np.ndarray, f_star: float, tol: float) -> tuple
     return best, (int(first[best]) if first[best] >= 0 else None), int(diverged.sum())
 
 
-def tour_cases(optimizers: Iterable[str] | None = None) -> list[tuple[registry.OptimizerSpec, str, dict[str, Any]]]:
+def tour_cases(
+    optimizers: Iterable[str] | None = None, all_variants: bool = True
+) -> list[tuple[registry.OptimizerSpec, str, dict[str, Any]]]:
     """``(spec, variant name, variant kwargs)`` for every registered optimizer and variant.
 
-    An optimizer without registered variants runs once with its defaults (variant name ``""``).
+    An optimizer without registered variants, or every optimizer when ``all_variants`` is False,
+    runs once with its defaults (variant name ``""``).
     """
     names = registry.names() if optimizers is None else list(optimizers)
     cases = []
     for name in names:
         spec = registry.get(name)
-        if not spec.variants:
+        if not spec.variants or not all_variants:
             cases.append((spec, "", {}))
+            continue
         for variant_name, variant in spec.variants.items():
             cases.append((spec, variant_name, dict(variant.kwargs)))
     return cases
@@ -233,7 +249,7 @@ def tour_rows(
     """
     settings = settings or (QUICK if quick else FULL)
     resolved = [get_problem(p) for p in problems]
-    cases = tour_cases(optimizers)
+    cases = tour_cases(optimizers, settings.all_variants)
     rows = []
     total = len(resolved) * len(cases)
     for p_index, problem in enumerate(resolved):
@@ -316,3 +332,81 @@ def timed_tour(**kwargs: Any) -> tuple[list[TourRow], float]:
     start = time.perf_counter()
     rows = tour_rows(**kwargs)
     return rows, time.perf_counter() - start
+
+
+# ----------------------------------------------------------------------------------------------
+# The whole tour: figures and worked examples, then the optimizer grid
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class TourReport:
+    """What :func:`run_tour` did: the figures' claims, the optimizer grid, the files written, the time."""
+
+    reproductions: list  # figures.Reproduction, in figures.EXAMPLES order
+    rows: list[TourRow]
+    settings: TourSettings
+    written: list[str]
+    seconds: float
+
+    @property
+    def claims(self) -> list:
+        return [c for r in self.reproductions for c in r.claims]
+
+    @property
+    def num_agree(self) -> int:
+        return sum(c.agrees for c in self.claims)
+
+
+def run_tour(
+    *,
+    quick: bool = False,
+    settings: TourSettings | None = None,
+    out: str | None = "tour",
+    plots: bool = True,
+    examples: Sequence[str] | None = None,
+    problems: Sequence[str] = TOUR_PROBLEMS,
+    optimizers: Iterable[str] | None = None,
+    dpi: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> TourReport:
+    """``jaxopt-lectures tour``: every figure and worked example, then every optimizer on three problems.
+
+    Args:
+      quick: :data:`QUICK` settings (ignored when ``settings`` is given).
+      settings: explicit :class:`TourSettings` for the optimizer grid (and ``settings.quick`` for the figures).
+      out: directory for ``<example>.png``, ``claims.csv``/``claims.md`` (the lecture claims) and
+        ``tour.csv``/``tour.md`` (the optimizer grid); ``None`` writes nothing.
+      plots: draw the figures (needs matplotlib; without it the claims still run).
+      examples: names from :data:`jaxopt_lectures.figures.EXAMPLES` (default: all; ``[]``: none).
+      problems, optimizers: the optimizer grid's (``optimizers=[]`` skips the grid).
+      dpi: pixels per inch of the saved figures (default :data:`jaxopt_lectures.figures.DPI`).
+      progress: called with a short message before each step.
+    """
+    from . import figures
+
+    settings = settings or (QUICK if quick else FULL)
+    start = time.perf_counter()
+    written: list[str] = []
+    if out is not None:
+        os.makedirs(out, exist_ok=True)
+    reproductions = figures.reproduce_all(
+        examples, quick=settings.quick, plot=plots, out=out, dpi=dpi or figures.DPI, progress=progress
+    )
+    if out is not None:
+        written += [os.path.join(out, f"{r.name}.png") for r in reproductions if plots]
+    optimizers = None if optimizers is None else list(optimizers)
+    rows = [] if optimizers == [] else tour_rows(
+        settings=settings, problems=problems, optimizers=optimizers, progress=progress
+    )
+    if out is not None:
+        files = [("claims.csv", figures.claims_table(reproductions, "csv")),
+                 ("claims.md", figures.claims_table(reproductions, "markdown"))]
+        if rows:
+            files += [("tour.csv", format_rows(rows, "csv")), ("tour.md", format_rows(rows, "markdown") + "\n" + footnote(settings))]
+        for filename, text in files:
+            path = os.path.join(out, filename)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            written.append(path)
+    return TourReport(reproductions, rows, settings, written, time.perf_counter() - start)

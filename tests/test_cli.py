@@ -1,6 +1,9 @@
 """The command line and the tour: subprocess runs with exit codes, and the tour's rows in-process."""
 
 import csv
+import dataclasses
+import pathlib
+import re
 import subprocess
 import sys
 
@@ -8,7 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from jaxopt_lectures import cli, registry, tour
+from jaxopt_lectures import cli, figures, registry, tour
 from jaxopt_lectures.problems import get_problem
 
 TOUR_PROBLEMS = ("quadratic_l0", "rosenbrock", "beale")
@@ -25,32 +28,44 @@ def run_cli(*args, timeout=300):
 # ----------------------------------------------------------------------------------------------
 
 
-# ~100 s on 2 cores (every variant on every tour problem): in CI's slow pass (.ci/run runs `-m slow`
-# before the README's command), keeping the default run under ten minutes; the in-process tour test
-# below runs a subset by default.
+def png_size(path):
+    """(width, height) from a PNG's IHDR chunk."""
+    data = pathlib.Path(path).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", path
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+# ~70–100 s on 2 cores (every figure, every optimizer's defaults on every tour problem): in CI's
+# slow pass (.ci/run runs `-m slow` before the README's command), keeping the default run under
+# ten minutes; the in-process tour test below runs a subset by default.
 @pytest.mark.slow
-def test_tour_quick_runs_every_optimizer_variant_and_problem(tmp_path):
+def test_tour_quick_end_to_end(tmp_path):
     out = tmp_path / "tour"
     proc = run_cli("tour", "--quick", "--out", str(out), "--no-progress")
     assert proc.returncode == 0, proc.stderr
+    # every figure and worked example: one claims table, every claim holds, every figure written
+    agree, total = map(int, re.search(r"(\d+) of (\d+) lecture claims agree", proc.stdout).groups())
+    assert agree == total >= 2 * len(figures.EXAMPLES)
+    with open(out / "claims.csv", newline="", encoding="utf-8") as f:
+        claims = list(csv.DictReader(f))
+    assert len(claims) == total and {c["example"] for c in claims} == set(figures.EXAMPLES)
+    assert all(c["agrees?"] == "yes" for c in claims)
+    for name in figures.EXAMPLES:
+        width, height = png_size(out / f"{name}.png")
+        assert width >= 600 and height >= 400, (name, width, height)
+    # the optimizer grid: every registered optimizer's defaults on every tour problem
     assert tour.TOUR_PROBLEMS == TOUR_PROBLEMS
-    for problem in TOUR_PROBLEMS:
-        assert problem in proc.stdout
-    for name in registry.names():
-        assert name in proc.stdout, name
-
     with open(out / "tour.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    cases = tour.tour_cases()
-    assert len(rows) == len(TOUR_PROBLEMS) * len(cases)  # every variant on every problem, once
-    seen = {(r["problem"], r["optimizer"], r["variant"]) for r in rows}
-    assert seen == {(p, spec.name, variant) for p in TOUR_PROBLEMS for spec, variant, _ in cases}
-    # Every printed row is in the text table too.
-    for spec, variant, _ in cases:
-        assert f"{spec.name} ({variant})" in proc.stdout
+    assert len(rows) == len(TOUR_PROBLEMS) * len(registry.names())
+    assert {(r["problem"], r["optimizer"], r["variant"]) for r in rows} == {
+        (p, name, "") for p in TOUR_PROBLEMS for name in registry.names()
+    }
+    for name in registry.names():
+        assert name in proc.stdout, name
     markdown = (out / "tour.md").read_text(encoding="utf-8")
     assert markdown.startswith("| problem | optimizer (variant) |")
-    assert markdown.count("\n| quadratic_l0 |") == len(cases)
+    assert markdown.count("\n| quadratic_l0 |") == len(registry.names())
 
 
 def test_list_prints_every_optimizer_with_family_lecture_variants_and_extras():
@@ -99,6 +114,8 @@ def test_list_problems_and_markdown(capsys):
         ["tour", "--problems", "nope"],
         ["tour", "--steps", "0"],
         ["tour", "--tol", "-1"],
+        ["tour", "--examples", "no_such_figure"],
+        ["tour", "--dpi", "0"],
         ["list", "--bogus"],
     ],
 )
@@ -131,11 +148,27 @@ def test_list_in_process_returns_0(capsys):
 
 
 def test_tour_subset_in_process_writes_its_files(tmp_path, capsys):
-    status = cli.main(["tour", "--quick", "--optimizers", "sgd", "--problems", "quadratic_l0", "--steps", "300", "--out", str(tmp_path)])
+    status = cli.main(["tour", "--quick", "--examples", "l0_gd_step_sizes", "--optimizers", "sgd",
+                       "--problems", "quadratic_l0", "--steps", "300", "--out", str(tmp_path), "--dpi", "50"])
     assert status == 0
     out = capsys.readouterr().out
-    assert "sgd (gd)" in out and "300 steps per run" in out
+    assert "300 steps per run" in out and "\nsgd " not in out and "quadratic_l0  sgd" in out
+    assert "lecture claim" in out and "2 of 2 lecture claims agree" in out
     assert (tmp_path / "tour.csv").read_text().count("\n") == 2  # header + one row
+    assert (tmp_path / "claims.csv").read_text().count("\n") == 3  # header + two claims
+    assert png_size(tmp_path / "l0_gd_step_sizes.png") == (11 * 50, int(4.5 * 50))  # the figure's 11 × 4.5 inches
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "claims.csv", "claims.md", "l0_gd_step_sizes.png", "tour.csv", "tour.md"]
+
+
+def test_tour_full_settings_run_every_variant(capsys):
+    status = cli.main(["tour", "--no-examples", "--optimizers", "rprop", "--problems", "quadratic_l0",
+                       "--steps", "100", "--out", ""])
+    assert status == 0
+    out = capsys.readouterr().out
+    for variant in registry.get("rprop").variants:
+        assert f"rprop ({variant})" in out
+    assert "lecture claim" not in out and "wrote" not in out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -144,10 +177,12 @@ def test_tour_subset_in_process_writes_its_files(tmp_path, capsys):
 
 
 def test_tour_rows_gd_momentum_adam_solve_the_l0_quadratic():
-    rows = tour.tour_rows(quick=True, problems=("quadratic_l0",), optimizers=("sgd", "momentum", "adam"))
+    settings = dataclasses.replace(tour.QUICK, all_variants=True)
+    rows = tour.tour_rows(settings=settings, problems=("quadratic_l0",), optimizers=("sgd", "momentum", "adam"))
     assert {(r.optimizer, r.variant) for r in rows} == {
         (spec.name, v) for spec, v, _ in tour.tour_cases(("sgd", "momentum", "adam"))
     }
+    assert len(rows) == 1 + 3 + 4  # gd; classic, ema, dampened; kingma_ba, eps_in_sqrt, no_bias_correction, scalar
     for row in rows:
         assert row.problem == "quadratic_l0"
         assert row.learning_rate is not None and row.grid_low <= row.learning_rate <= row.grid_high, row

@@ -197,6 +197,48 @@ def test_plot_1d_problem_and_result():
         plotting.plot_1d(p, r, xlim=(0.0, 0.0))
 
 
+def test_panels_of_one_figure_take_every_plot(tmp_path, rosenbrock_runs, sweep2):
+    p, runs = rosenbrock_runs
+    fig, axes = plotting.new_figure((8.0, 6.0), 2, 2)
+    assert len(axes) == 4 and all(ax.figure is fig for ax in axes)
+    paths = {"hand-written": np.array([[-1.2, 1.0], [-1.0, 0.9], [0.0, 0.0]])}  # an array path, no result
+    assert plotting.plot_trajectories(p, paths, ax=axes[0]) is fig
+    np.testing.assert_array_equal(axes[0].lines[0].get_xdata(), [-1.2, -1.0, 0.0])
+    assert plotting.plot_loss_curves(runs, ax=axes[1]) is fig
+    assert plotting.plot_sweep_heatmap(sweep2, "learning_rate", "beta", ax=axes[2]) is fig
+    assert plotting.plot_1d(lambda x: x**2, np.array([2.0, 1.0]), ax=axes[3], path=tmp_path / "four.png", dpi=DPI) is fig
+    check_png(tmp_path / "four.png", figsize=(8.0, 6.0))
+    with pytest.raises(ValueError, match=r"\[steps, d\] array"):
+        plotting.plot_trajectories(p, {"bad": np.zeros(3)})
+
+
+def test_optimize_result_path(rosenbrock_runs):
+    _, runs = rosenbrock_runs
+    r = runs["GD"]
+    path = r.path()
+    assert path.shape == (int(r.num_steps) + 1, 2)
+    np.testing.assert_array_equal(path[0], [-1.2, 1.0])
+    np.testing.assert_array_equal(path[-1], np.asarray(r.params))
+    p = get_problem("rosenbrock")
+    with pytest.raises(ValueError, match="record=True"):
+        jl.minimize(p.fun, jnp.asarray(p.x0), jl.sgd(1e-3), max_steps=3).path()
+
+
+def test_critical_points(tmp_path):
+    h = get_problem("himmelblau")
+    points = np.array([[3.0, 2.0], [-0.270845, -0.923039], [0.086678, 2.884254]])
+    fig = plotting.plot_critical_points(h, points, ["minimum", "maximum", "saddle"], path=tmp_path / "c.png",
+                                        figsize=FIGSIZE, dpi=DPI)
+    check_png(tmp_path / "c.png")
+    scatters = [c for c in fig.axes[0].collections if c.get_label().endswith(")")]
+    assert [c.get_label() for c in scatters] == ["minimum (1)", "maximum (1)", "saddle (1)"]
+    np.testing.assert_allclose(scatters[1].get_offsets(), points[1:2])
+    with pytest.raises(ValueError, match="one kind per point"):
+        plotting.plot_critical_points(h, points, ["minimum"])
+    with pytest.raises(ValueError, match="kinds must be among"):
+        plotting.plot_critical_points(h, points, ["minimum", "peak", "saddle"])
+
+
 def test_missing_matplotlib_names_the_extra(monkeypatch):
     import sys
 

@@ -52,6 +52,28 @@ def test_algorithm_table_is_the_generated_one():
 def test_python_blocks_run(index, tmp_path):
     script = tmp_path / f"readme_block_{index}.py"
     script.write_text(_blocks("python")[index], encoding="utf-8")
-    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() and "nan" not in proc.stdout.lower()
+
+
+def test_the_optax_chain_example_is_ten_lines():
+    chain = [b for b in _blocks("python") if "optax.chain(" in b and "jaxopt_lectures as jl" in b]
+    assert chain, "the README shows an optax.chain example"
+    assert min(len(b.strip().splitlines()) for b in chain) <= 10
+
+
+def test_the_gallery_shows_every_figure_of_the_tour():
+    from jaxopt_lectures import figures
+
+    gallery = README.split("<!-- gallery:begin -->")[1].split("<!-- gallery:end -->")[0]
+    shown = re.findall(r"!\[[^\]]*\]\(docs/gallery/([a-z0-9_]+)\.png\)", gallery)
+    assert shown == list(figures.EXAMPLES), "one image per jaxopt_lectures.figures entry, in tour order"
+    for name in shown:
+        data = (ROOT / "docs" / "gallery" / f"{name}.png").read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        assert 200 <= width <= 700 and 150 <= height <= 400, (name, width, height)  # small: 50 dpi
+        assert len(data) < 150_000
+    claims = (ROOT / "docs" / "gallery" / "claims.md").read_text(encoding="utf-8")
+    assert claims.startswith("| example | lecture claim |") and "| NO |" not in claims

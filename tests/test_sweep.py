@@ -268,6 +268,34 @@ def test_ending_above_the_start_is_divergence_and_best_and_table():
 # --------------------------------------------------------------------------------------------
 
 
+def test_a_grid_without_float_hyperparameters_still_sweeps():
+    """Only integers and strings: nothing to trace; each configuration is its own static group
+    (the vmap runs over the configuration index alone), for sweep and for sweep_fit."""
+    q = get_problem("rosenbrock")
+    x0 = jnp.asarray(q.x0)
+    r = jl.sweep(jl.lbfgs, {"memory_size": [1, 5]}, q.fun, x0, steps=15)
+    assert r.num_programs == 2 and r.values.shape == (2, 15)
+    for i in range(2):
+        values, _ = _single_run(jl.lbfgs(**r.config(i)), q.fun, x0, 15)
+        np.testing.assert_allclose(r.values[i], values, rtol=1e-10)
+    data = (jnp.linspace(-1.0, 1.0, 8)[:, None], jnp.linspace(0.0, 1.0, 8))
+    loss = lambda w, b: jnp.mean((b[0] @ w - b[1]) ** 2)  # noqa: E731
+    fitted = jl.sweep_fit(jl.rprop, {"variant": ["rprop-", "irprop+"]}, loss, jnp.zeros(1), data, epochs=3,
+                          batch_size=4, key=jax.random.key(0))
+    assert fitted.num_programs == 2 and np.all(np.isfinite(fitted.values))
+
+
+def test_traced_hyperparameters_take_the_parameters_dtype():
+    """A float64 grid (x64 is on in these tests) with float32 parameters: the optimizer state and
+    the values stay float32 instead of promoting (which used to break the scan's carry)."""
+    q = get_problem("quadratic_l0")
+    x0 = jnp.asarray(q.x0, jnp.float32)
+    r = jl.sweep(jl.momentum, {"learning_rate": [0.1, 0.3], "beta": [0.5]}, q.fun, x0, steps=10)
+    assert r.values.dtype == np.float32 and r.params.dtype == np.float32
+    values, _ = _single_run(jl.momentum(np.float32(0.3), beta=np.float32(0.5)), q.fun, x0, 10)
+    np.testing.assert_allclose(r.values[1], values, rtol=1e-6)  # float32 rounding
+
+
 def test_sweep_fit_rows_equal_fit():
     x = jnp.linspace(-1.0, 1.0, 24)
     data = (jnp.stack([x, x**2], axis=1), 2.0 * x - x**2)
