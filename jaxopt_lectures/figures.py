@@ -419,7 +419,7 @@ def _gd_momentum_nag(claims, quick, plot):
     if not plot:
         return None
     fig, (left, right) = _panels(plot)
-    plotting.plot_trajectories(p, runs, ax=left, levels=12, title=f"½(x² + {b:g} y²), η = {eta}")
+    plotting.plot_trajectories(p, runs, ax=left, levels=12, xlim=(-7.0, 12.0), title=f"½(x² + {b:g} y²), η = {eta}")
     plotting.plot_loss_curves(runs, ax=right, title="f(x_k)")
     return fig
 
@@ -575,7 +575,8 @@ def _levenberg_marquardt(claims, quick, plot):
     fig, (left, right) = _panels(plot)
     runs = {"Levenberg–Marquardt": lm, "steepest descent, exact": sd}
     plotting.plot_loss_curves(runs, f_star=p.f_star, ax=left, title="E(w_k) − E*")
-    left.set_xscale("symlog", linthresh=10)
+    left.set_xscale("symlog", linthresh=10)  # LM's few steps linear, steepest descent's hundreds logarithmic
+    left.set_xlim(left=0)
     t = np.asarray(mgh.EXPONENTIAL_FIT_T)
     grid = np.linspace(t[0], t[-1], 200)
 
@@ -668,7 +669,12 @@ def _lr_sweep(claims, quick, plot):
     if not plot:
         return None
     fig, (left, right) = _panels(plot)
-    plotting.plot_sweep(result, log=True, ax=left, title="final loss after 100 steps")
+    stable = ~diverged
+    left.semilogy(rates[stable], early[stable], "o-", ms=3, label="stable")
+    left.plot(rates[diverged], np.full(diverged.sum(), early[stable].max()), "x", color="tab:red", label="diverged")
+    left.axvline(wx.SEPARABLE_BEST_RATE, ls="--", color="0.5", lw=1)
+    left.set(xlabel="learning rate", ylabel="f − f* after 8 steps", title="error after 8 steps")
+    left.legend(loc="upper left", fontsize="small")
     right.plot(rates, to_tol, "o-", ms=3)
     for rate, text in ((wx.SEPARABLE_BEST_RATE, "1/6"), (wx.SEPARABLE_SLIDE_RATE, "1/8 (slide)"),
                        (wx.SEPARABLE_DIVERGENCE_RATE, "1/4: diverges above")):
