@@ -16,7 +16,7 @@ Contenders per (problem, number of configurations n), all returning every config
 parameters and its loss at every step:
 
 * **ours: sweep()** — ``jl.sweep(jl.adam, {"learning_rate": lrs}, fun, x0, steps=S)``, end to end
-  (argument checks, one eager ``jl.adam(lr)`` per configuration to validate it, device placement,
+  (argument checks, one concrete ``jl.adam(lrs)`` build over the whole column to validate it, device placement,
   the compiled program, the fetch to NumPy and the divergence bookkeeping);
 * **ours: program alone** — the same compiled program called directly on arguments placed as
   ``sweep`` places them (it reaches into ``jaxopt_lectures.sweeps``: ``_compiled`` returns the
@@ -73,8 +73,9 @@ linear regression and ≥ 2× on the MLP; memory linear in the number of configu
     cd benchmarks && python bench_sweep.py --devices 2       # one host device per core: the CPU recipe
 
 Measured here (1000 steps, 256 configurations, sweep() end to end vs the sequential loop): one XLA
-CPU device 8.5× (linear regression) and 1.6× (MLP) — a single device's program keeps ~1.5 of the
-2 cores busy; sharded over 2 forced host devices (one per core) 13.4× and 2.4×.
+CPU device 8.9× (linear regression; the a + b·n model's ceiling t_seq ÷ b is 10.3× at any n) and
+1.6× (MLP) — a single device's program keeps ~1.5 of the 2 cores busy; sharded over 2 forced host
+devices (one per core) 13.4× and 2.4×.
 """
 
 from __future__ import annotations
@@ -366,8 +367,8 @@ def bench_limits(problems: list[Problem], results: dict, steps: int) -> tuple[st
                      f"vmap's (divergence bookkeeping: finiteness tests and a select of the point every step).")
         if driver > 0.1 * row[OURS].best:
             text += (f" sweep() adds {fmt(driver)} per call in Python ({fmt(driver / n)} per configuration, "
-                     f"{100 * driver / row[OURS].best:.0f}% of its time), mostly one eager make_optimizer(**config) "
-                     f"per configuration to validate it.")
+                     f"{100 * driver / row[OURS].best:.0f}% of its time): validation, placement, the fetch "
+                     f"and the divergence bookkeeping.")
         lines.append(text)
     header = ["problem", "batched program", "a: fixed per step", "b: per config-step", "t_seq: seq. per config-step",
               "limit t_seq ÷ b", f"model at {n}", f"measured at {n}", "GFLOP/s at b", "GB/s at b", "cores"]

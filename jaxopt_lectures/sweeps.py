@@ -234,6 +234,30 @@ def _build(make_optimizer: Callable, config: dict[str, Any], index: int) -> opta
     return opt
 
 
+def _validate(make_optimizer: Callable, rows: list[dict[str, Any]], configs: dict[str, np.ndarray],
+              traced: Sequence[str]) -> None:
+    """Build every configuration once, concretely, so that bad values fail before anything compiles.
+
+    Per group of equal non-float values, the factory is first called once with each float column
+    as a NumPy array of the group's values: this library's range checks test every element of a
+    concrete array, so one call validates the whole group (a sweep of 256 learning rates builds one
+    ``adam`` instead of 256). If that call fails for any reason — a bad value, or a factory that
+    wants Python scalars — every configuration of the group is built on its own, which names the
+    first bad one. A factory that accepts arrays without checking them is not checked per value.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(tuple((k, v) for k, v in row.items() if k not in traced), []).append(i)
+    for static, members in groups.items():
+        columns = {name: configs[name][members] for name in traced}
+        try:
+            if not isinstance(make_optimizer(**dict(static), **columns), optax.GradientTransformation):
+                raise TypeError
+        except Exception:  # noqa: BLE001 - any failure: find (and report) the configuration one by one
+            for i in members:
+                _build(make_optimizer, rows[i], i)
+
+
 def _mesh(devices: Any) -> Mesh:
     devices = jax.local_devices() if devices is None else list(devices)
     if not devices or not all(isinstance(d, jax.Device) for d in devices):
@@ -371,12 +395,11 @@ def _run(program, make_optimizer, grid, product, devices, shared, options) -> Sw
     _check_factory(make_optimizer, names)
     n = len(next(iter(configs.values())))
     rows = [{name: _python(configs[name][i]) for name in names} for i in range(n)]
-    for i, row in enumerate(rows):
-        _build(make_optimizer, row, i)
+    traced = [name for name in names if np.issubdtype(configs[name].dtype, np.floating)]
+    _validate(make_optimizer, rows, configs, traced)
     mesh = _mesh(devices)
     along, replicated = NamedSharding(mesh, PartitionSpec("config")), NamedSharding(mesh, PartitionSpec())
     shared = _put(shared, replicated)
-    traced = [name for name in names if np.issubdtype(configs[name].dtype, np.floating)]
 
     while True:  # runs again only when a float turned out to need a Python value
         groups: dict[tuple, list[int]] = {}

@@ -296,6 +296,30 @@ def test_traced_hyperparameters_take_the_parameters_dtype():
     np.testing.assert_allclose(r.values[1], values, rtol=1e-6)  # float32 rounding
 
 
+def test_validation_builds_each_static_group_once_with_its_float_columns_as_arrays():
+    """256 learning rates validate in one concrete build per static group (this library's range
+    checks test every element of an array); a factory that needs Python scalars is built per row."""
+    calls = []
+
+    def make(learning_rate, variant):
+        calls.append(type(learning_rate).__name__)
+        return jl.rprop(learning_rate, variant=variant)
+
+    fun = lambda x: jnp.sum((x - 1.0) ** 2)  # noqa: E731
+    jl.sweep(make, {"learning_rate": np.linspace(0.01, 0.1, 8), "variant": ["rprop-", "irprop-"]}, fun,
+             jnp.zeros(2), steps=3)
+    concrete = [c for c in calls if c != "DynamicJaxprTracer" and "Tracer" not in c]
+    assert concrete == ["ndarray", "ndarray"]  # one validation per variant, all 8 rates at once
+
+    def scalar_only(learning_rate):
+        if learning_rate > 0.05:  # a Python branch: arrays are ambiguous here, so rows are built one by one
+            return optax.chain(optax.clip(1.0), jl.sgd(learning_rate))
+        return jl.sgd(learning_rate)
+
+    r = jl.sweep(scalar_only, {"learning_rate": [0.01, 0.1]}, fun, jnp.zeros(2), steps=3)
+    assert r.num_programs == 2 and not r.diverged.any()
+
+
 def test_sweep_fit_rows_equal_fit():
     x = jnp.linspace(-1.0, 1.0, 24)
     data = (jnp.stack([x, x**2], axis=1), 2.0 * x - x**2)
