@@ -533,6 +533,21 @@ def _cmd_sweep(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 # ----------------------------------------------------------------------------------------------
 
 
+def _add_progress_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show progress on stderr (default: when stderr is a terminal)",
+    )
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """``--x64`` and ``--progress``, shared by the subcommands that run optimizers on a problem."""
+    parser.add_argument("--x64", action="store_true", help="run in float64 (default float32)")
+    _add_progress_option(parser)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (``--help`` on the command and each subcommand)."""
     parser = argparse.ArgumentParser(
@@ -571,12 +586,7 @@ def build_parser() -> argparse.ArgumentParser:
     tour_parser.add_argument("--tol", type=float, metavar="TOL", help="grid tolerance on f − f* (default 1e-6)")
     tour_parser.add_argument("--optimizers", metavar="A,B,...", help="only these registered optimizers in the grid")
     tour_parser.add_argument("--problems", metavar="P,Q,...", help="these grid problems instead of the tour's three")
-    tour_parser.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="show progress on stderr (default: when stderr is a terminal)",
-    )
+    _add_progress_option(tour_parser)
     tour_parser.set_defaults(handler=_cmd_tour, subparser=tour_parser)
 
     lst = sub.add_parser(
@@ -610,13 +620,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="save a figure (needs matplotlib): trajectories on the contours of a 2-D problem, else loss curves",
     )
-    cmp_parser.add_argument("--x64", action="store_true", help="run in float64 (default float32)")
-    cmp_parser.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="show progress on stderr (default: when stderr is a terminal)",
-    )
+    _add_run_options(cmp_parser)
     cmp_parser.set_defaults(handler=_cmd_compare, subparser=cmp_parser)
 
     sweep_parser = sub.add_parser(
@@ -659,13 +663,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="save a figure (needs matplotlib): final loss vs one parameter, or a heatmap over two",
     )
-    sweep_parser.add_argument("--x64", action="store_true", help="run in float64 (default float32)")
-    sweep_parser.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="show progress on stderr (default: when stderr is a terminal)",
-    )
+    _add_run_options(sweep_parser)
     sweep_parser.set_defaults(handler=_cmd_sweep, subparser=sweep_parser)
     return parser
 

@@ -24,11 +24,9 @@ Example:
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import functools
 import importlib.util
-import io
 import math
 import pathlib
 import time
@@ -41,7 +39,7 @@ import numpy as np
 import optax
 
 from . import analysis, plotting, registry, schedules
-from ._table import markdown_table, text_table
+from ._table import csv_table, markdown_table, text_table
 from .init import mlp_init
 from .optimizers import adam, momentum, nesterov, sgd
 from .problems import get_problem, mgh, rosenbrock, scaled_quadratic
@@ -213,7 +211,8 @@ def _worked_steps(claims, quick, plot):
     e = get_problem("error_surface_l0")
     prev, start = np.asarray(wx.E_PREV), np.asarray(wx.E_START)
     x = jnp.asarray(start)
-    updates, _ = sgd(wx.E_ETA).update(jax.grad(e.fun)(x), sgd(wx.E_ETA).init(x), x)
+    gd = sgd(wx.E_ETA)
+    updates, _ = gd.update(jax.grad(e.fun)(x), gd.init(x), x)
     gd_step = np.asarray(optax.apply_updates(x, updates))
     claims.append((f"E(w): a GD step from w = {_vec(start)}, η = {wx.E_ETA}", _vec(wx.E_GD_STEP_PRINTED),
                    _vec(gd_step, 7), _close(wx.E_GD_STEP, gd_step, rtol=1e-12)))  # exact fractions; 1e-12: rounding
@@ -367,7 +366,7 @@ def _lr_decay(claims, quick, plot):
 
         paths[label] = np.asarray(train(jnp.asarray(wx.NOISY_SGD_START)))
         losses[label] = np.asarray(jax.vmap(f)(paths[label]))
-        sums[label] = float(np.sum([schedule(k + t0) for k in range(steps)]))
+        sums[label] = float(jnp.sum(schedule(jnp.arange(steps) + t0)))  # the rates the run used
     exp_label, poly_label = rates
     exact = eta0 * math.exp(-decay * t0) / (1 - math.exp(-decay))  # Σ_{t ≥ 2} 0.1 e^(−0.1t), to 1e-40
     claims.append(("exponential decay: Σ ηₜ is finite (Robbins–Monro fails)", f"Σηₜ = {_g(exact, 4)}",
@@ -788,11 +787,7 @@ def claims_table(reproductions: Sequence[Reproduction], fmt: str = "text") -> st
     if fmt == "markdown":
         return markdown_table(CLAIM_COLUMNS, rows)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(CLAIM_COLUMNS)
-        writer.writerows(rows)
-        return buf.getvalue()
+        return csv_table(CLAIM_COLUMNS, rows)
     raise ValueError(f"fmt must be one of 'text', 'markdown', 'csv'; got {fmt!r}")
 
 

@@ -172,6 +172,14 @@ def _contour_grid(f: Callable, xlim, ylim, resolution: int, levels: Any, log_lev
     return xx, yy, zz, levels
 
 
+def _draw_contours(ax, grid) -> None:
+    """Contour lines of a :func:`_contour_grid` on ``ax``, which then shows exactly the grid's box."""
+    xx, yy, zz, levels = grid
+    if zz.count() > 1:
+        ax.contour(xx, yy, zz, levels=levels, colors="0.6", linewidths=0.6, zorder=1)
+    ax.set(xlim=(xx[0, 0], xx[0, -1]), ylim=(yy[0, 0], yy[-1, 0]), xlabel="$x_1$", ylabel="$x_2$")
+
+
 def _check_resolution(resolution: Any) -> None:
     if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
         raise ValueError(f"resolution must be an integer ≥ 2, got {resolution!r}")
@@ -226,19 +234,17 @@ def plot_trajectories(
     x_lo, x_hi = _limits("xlim", xlim, bounds[0] if bounds else None, every[:, 0])
     y_lo, y_hi = _limits("ylim", ylim, bounds[1] if bounds else None, every[:, 1])
 
-    xx, yy, zz, levels = _contour_grid(f, (x_lo, x_hi), (y_lo, y_hi), resolution, levels, log_levels)
+    grid = _contour_grid(f, (x_lo, x_hi), (y_lo, y_hi), resolution, levels, log_levels)
 
     fig, ax = _figure_and_axes(ax, figsize)
     for label, pts in paths.items():  # lines first, so axes.lines[i] is run i
         ax.plot(pts[:, 0], pts[:, 1], "o-", ms=3, lw=1.2, label=f"{label} ({len(pts) - 1} steps)")
-    if zz.count() > 1:
-        ax.contour(xx, yy, zz, levels=levels, colors="0.6", linewidths=0.6, zorder=1)
+    _draw_contours(ax, grid)
     marks = minimisers if minimum is None else np.asarray(minimum, dtype=np.float64).reshape(1, 2)
     if marks is not None:
         ax.scatter(marks[:, 0], marks[:, 1], marker="*", s=150, c="k", zorder=3, label="minimum")
     start = next(iter(paths.values()))[0]
     ax.scatter([start[0]], [start[1]], marker="s", c="k", s=30, zorder=3, label="start")
-    ax.set(xlim=(x_lo, x_hi), ylim=(y_lo, y_hi), xlabel="$x_1$", ylabel="$x_2$")
     ax.legend(loc="best", fontsize="small")
     return _finish(fig, ax, title, path, dpi)
 
@@ -288,15 +294,13 @@ def plot_critical_points(
         raise ValueError(f"kinds must be among {', '.join(CRITICAL_POINT_MARKERS)}; got {', '.join(map(repr, unknown))}")
     x_lo, x_hi = _limits("xlim", xlim, bounds[0] if bounds else None, pts[:, 0])
     y_lo, y_hi = _limits("ylim", ylim, bounds[1] if bounds else None, pts[:, 1])
-    xx, yy, zz, levels = _contour_grid(f, (x_lo, x_hi), (y_lo, y_hi), resolution, levels, log_levels)
+    grid = _contour_grid(f, (x_lo, x_hi), (y_lo, y_hi), resolution, levels, log_levels)
     fig, ax = _figure_and_axes(ax, figsize)
-    if zz.count() > 1:
-        ax.contour(xx, yy, zz, levels=levels, colors="0.6", linewidths=0.6, zorder=1)
+    _draw_contours(ax, grid)
     for kind, marker in CRITICAL_POINT_MARKERS.items():
         sel = pts[[k == kind for k in kinds]]
         if len(sel):
             ax.scatter(sel[:, 0], sel[:, 1], marker=marker, s=130, zorder=3, label=f"{kind} ({len(sel)})")
-    ax.set(xlim=(x_lo, x_hi), ylim=(y_lo, y_hi), xlabel="$x_1$", ylabel="$x_2$")
     if len(pts):
         ax.legend(loc="best", fontsize="small")
     return _finish(fig, ax, title, path, dpi)

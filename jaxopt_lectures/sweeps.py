@@ -234,6 +234,14 @@ def _build(make_optimizer: Callable, config: dict[str, Any], index: int) -> opta
     return opt
 
 
+def _static_groups(rows: list[dict[str, Any]], traced: Sequence[str]) -> dict[tuple, list[int]]:
+    """Row indices by their untraced values ``((name, value), …)``, groups in order of first appearance."""
+    groups: dict[tuple, list[int]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(tuple((k, v) for k, v in row.items() if k not in traced), []).append(i)
+    return groups
+
+
 def _validate(make_optimizer: Callable, rows: list[dict[str, Any]], configs: dict[str, np.ndarray],
               traced: Sequence[str]) -> None:
     """Build every configuration once, concretely, so that bad values fail before anything compiles.
@@ -245,10 +253,7 @@ def _validate(make_optimizer: Callable, rows: list[dict[str, Any]], configs: dic
     wants Python scalars — every configuration of the group is built on its own, which names the
     first bad one. A factory that accepts arrays without checking them is not checked per value.
     """
-    groups: dict[tuple, list[int]] = {}
-    for i, row in enumerate(rows):
-        groups.setdefault(tuple((k, v) for k, v in row.items() if k not in traced), []).append(i)
-    for static, members in groups.items():
+    for static, members in _static_groups(rows, traced).items():
         columns = {name: configs[name][members] for name in traced}
         try:
             if not isinstance(make_optimizer(**dict(static), **columns), optax.GradientTransformation):
@@ -402,9 +407,7 @@ def _run(program, make_optimizer, grid, product, devices, shared, options) -> Sw
     shared = _put(shared, replicated)
 
     while True:  # runs again only when a float turned out to need a Python value
-        groups: dict[tuple, list[int]] = {}
-        for i, row in enumerate(rows):
-            groups.setdefault(tuple((k, v) for k, v in row.items() if k not in traced), []).append(i)
+        groups = _static_groups(rows, traced)
         outs, needs_value = [], []
         for static, members in groups.items():
             try:

@@ -16,10 +16,8 @@ dominates: one program per variant and problem); the full ones every registered 
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import inspect
-import io
 import math
 import os
 import time
@@ -31,7 +29,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import registry
-from ._table import markdown_table, text_table
+from ._table import csv_table, markdown_table, text_table
 from .problems import Problem, get_problem
 from .solve import least_squares, minimize
 
@@ -303,13 +301,8 @@ def _display(row: TourRow) -> tuple[str, ...]:
 def format_rows(rows: Sequence[TourRow], fmt: str = "text") -> str:
     """The table as ``"text"`` (aligned columns), ``"markdown"`` or ``"csv"`` (every field, full precision)."""
     if fmt == "csv":
-        buf = io.StringIO()
         fields = [f.name for f in dataclasses.fields(TourRow)] + ["at_grid_edge"]
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(fields)
-        for row in rows:
-            writer.writerow(["" if (v := getattr(row, f)) is None else v for f in fields])
-        return buf.getvalue()
+        return csv_table(fields, [[getattr(row, f) for f in fields] for row in rows])
     if fmt == "markdown":
         return markdown_table(COLUMNS, [_display(r) for r in rows])
     if fmt == "text":

@@ -2,7 +2,6 @@
 
 import csv
 import dataclasses
-import pathlib
 import re
 import subprocess
 import sys
@@ -10,6 +9,7 @@ import sys
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from pngs import png_size
 
 from jaxopt_lectures import cli, figures, registry, tour
 from jaxopt_lectures.problems import get_problem
@@ -26,13 +26,6 @@ def run_cli(*args, timeout=300):
 # ----------------------------------------------------------------------------------------------
 # Subprocess runs: exit codes and what is printed
 # ----------------------------------------------------------------------------------------------
-
-
-def png_size(path):
-    """(width, height) from a PNG's IHDR chunk."""
-    data = pathlib.Path(path).read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", path
-    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 # ~70–100 s on 2 cores (every figure, every optimizer's defaults on every tour problem): in CI's

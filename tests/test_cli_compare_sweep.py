@@ -4,11 +4,11 @@ anything compiles)."""
 
 import math
 import re
-import struct
 import subprocess
 import sys
 
 import pytest
+from pngs import png_size
 
 from jaxopt_lectures import cli, plotting
 from jaxopt_lectures.problems import PROBLEMS
@@ -31,13 +31,6 @@ def table_rows(stdout, first_column):
             break
         rows.append(line.split())
     return rows
-
-
-def png_size(path):
-    """(width, height) from the IHDR chunk of a PNG (bytes 16–24, big-endian)."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    return struct.unpack(">II", data[16:24])
 
 
 EXPECTED_PNG = (round(plotting.FIGSIZE[0] * plotting.DPI), round(plotting.FIGSIZE[1] * plotting.DPI))

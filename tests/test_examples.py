@@ -5,6 +5,8 @@ import re
 import subprocess
 import sys
 
+from pngs import png_size
+
 EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
 
 
@@ -31,9 +33,7 @@ def test_an_example_script_prints_its_claims_and_saves_its_figure(tmp_path):
     except ImportError:
         assert "no plot" in proc.stdout
     else:
-        data = png.read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n"
-        assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == (1100, 450)
+        assert png_size(png) == (1100, 450)
 
 
 def test_an_example_whose_claim_fails_exits_with_status_1(tmp_path):

@@ -5,6 +5,7 @@ import pathlib
 
 import numpy as np
 import pytest
+from pngs import png_size
 
 from jaxopt_lectures import figures
 from jaxopt_lectures.problems import worked_examples as wx
@@ -71,10 +72,7 @@ def test_a_figure_is_drawn_and_saved_at_its_size(tmp_path):
     np.testing.assert_allclose(slow.get_xdata(), 10 * 0.9 ** np.arange(11), rtol=1e-12)
     path = r.save(tmp_path, dpi=40)
     assert path == tmp_path / "l0_gd_step_sizes.png"
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    size = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    assert size == tuple(int(round(v * 40)) for v in fig.get_size_inches())
+    assert png_size(path) == tuple(int(round(v * 40)) for v in fig.get_size_inches())
     assert matplotlib.get_backend() == backend
 
 
