@@ -9,6 +9,7 @@ import sys
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from hang_guard import HANG_GUARD_SECONDS
 from pngs import png_size
 
 from jaxopt_lectures import cli, figures, registry, tour
@@ -17,7 +18,7 @@ from jaxopt_lectures.problems import get_problem
 TOUR_PROBLEMS = ("quadratic_l0", "rosenbrock", "beale")
 
 
-def run_cli(*args, timeout=300):
+def run_cli(*args, timeout=HANG_GUARD_SECONDS):
     return subprocess.run(
         [sys.executable, "-m", "jaxopt_lectures", *args], capture_output=True, text=True, timeout=timeout
     )

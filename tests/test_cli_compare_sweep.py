@@ -8,13 +8,14 @@ import subprocess
 import sys
 
 import pytest
+from hang_guard import HANG_GUARD_SECONDS
 from pngs import png_size
 
 from jaxopt_lectures import cli, plotting
 from jaxopt_lectures.problems import PROBLEMS
 
 
-def run_cli(*args, timeout=300):
+def run_cli(*args, timeout=HANG_GUARD_SECONDS):
     return subprocess.run(
         [sys.executable, "-m", "jaxopt_lectures", *args], capture_output=True, text=True, timeout=timeout, check=False
     )

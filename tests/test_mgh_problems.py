@@ -114,7 +114,9 @@ def test_published_mgh_values():
     # Powell (3, −1, 0, 1): 7² + 5 + 1 + 10·2⁴ = 215; Freudenstein–Roth (0.5, −2): 19.5² + 4.5² = 400.5
     for name, value in (("wood", 19192.0), ("powell_singular", 215.0), ("freudenstein_roth", 400.5)):
         p = get_problem(name)
-        assert 2 * float(p.fun(jnp.asarray(p.x0))) == value, name
+        # a few ulps: √90·(…) and √10·(…) residuals square to integers only to rounding, and the order
+        # of the sum is XLA:CPU's
+        assert 2 * float(p.fun(jnp.asarray(p.x0))) == pytest.approx(value, rel=4 * np.finfo(float).eps), name
 
 
 def test_powell_singular_hessian_is_singular_at_the_minimum():

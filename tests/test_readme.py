@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from hang_guard import HANG_GUARD_SECONDS
 from pngs import png_size
 
 from jaxopt_lectures import cli, registry
@@ -53,7 +54,7 @@ def test_algorithm_table_is_the_generated_one():
 def test_python_blocks_run(index, tmp_path):
     script = tmp_path / f"readme_block_{index}.py"
     script.write_text(_blocks("python")[index], encoding="utf-8")
-    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=HANG_GUARD_SECONDS, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() and "nan" not in proc.stdout.lower()
 

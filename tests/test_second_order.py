@@ -164,6 +164,7 @@ def test_missing_extra_arguments_raise_naming_them(name, vname):
 def test_line_search_can_be_a_name_or_a_transformation():
     by_name = steps(jl.bfgs(line_search="armijo"), X0, 3)[0]
     by_transform = steps(jl.bfgs(line_search=jl.scale_by_armijo_line_search()), X0, 3)[0]
+    # bitwise: the same search object either way, stepped eagerly on the same numbers
     np.testing.assert_array_equal(np.stack(by_name), np.stack(by_transform))
     custom = steps(jl.nonlinear_cg(line_search=jl.scale_by_wolfe_line_search(c2=0.5)), X0, 3)[0]
     assert fun(custom[-1]) < fun(X0)

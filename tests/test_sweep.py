@@ -10,6 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
+from rounding import assert_equal_to_rounding
 
 import jaxopt_lectures as jl
 from jaxopt_lectures.problems import get_problem
@@ -160,15 +161,18 @@ def test_static_split_one_trace_per_group_caller_order_and_single_runs():
         values, x = _single_run(jl.rprop(**r.config(i)), q.fun, x0, steps)
         np.testing.assert_allclose(r.values[i], values, rtol=1e-12)
         np.testing.assert_allclose(r.params[i], x, rtol=1e-12)
-    np.testing.assert_array_equal(r.values[:2], r.values[4:])  # the repeated variant: same rows
+    # the repeated variant: the same rows, computed in other lanes of the same 4-row batch, where
+    # XLA:CPU may vectorise the objective's sum differently (a remainder loop): equal to rounding
+    assert_equal_to_rounding(r.values[4:], r.values[:2], steps=steps, floor=float(q.fun(x0)))
     rprop_minus = lambda learning_rate: make(learning_rate, "rprop-")  # noqa: E731
     alone = jl.sweep(rprop_minus, {"learning_rate": [0.01, 0.1]}, q.fun, x0, steps=steps)
+    # bitwise: the same program on the same shapes (a 2-row group either way) and the same numbers
     np.testing.assert_array_equal(alone.values, r.values[2:4])
 
     before = sum(traced)
     again = jl.sweep(make, grid, q.fun, x0, steps=steps)
     assert sum(traced) == before  # cached: nothing traced or compiled again
-    np.testing.assert_array_equal(again.values, r.values)
+    np.testing.assert_array_equal(again.values, r.values)  # bitwise: the same compiled programs, same inputs
 
 
 def test_a_float_the_factory_needs_as_a_python_value_is_split_automatically():
@@ -229,16 +233,20 @@ def test_product_false_zips_and_a_line_search_runs():
 def test_a_diverging_configuration_never_changes_the_others():
     """η = 5 reaches √(negative) (NaN) at step 2, η = 1e300 overflows (inf) at step 1: both stop
     at their last finite iterate, are marked diverged, their later values are NaN, and the other
-    rows are bitwise equal to a sweep without them (there is no arithmetic across rows)."""
+    rows are bitwise equal to the same sweep with tame rates in their place (there is no arithmetic
+    across rows). Bitwise holds on any CPU because both sweeps are the same program on the same
+    shapes: a row runs the same instructions on the same numbers unless it reads another row. (A
+    sweep of fewer rows would be another batch size, for which XLA:CPU may pick another kernel.)"""
 
     def fun(x):
         return jnp.sum((x - 1.0) ** 2) + 0.01 * jnp.sqrt(x[0] + 50.0)  # NaN for x0 < −50
 
     x0 = jnp.zeros(2)
     r = jl.sweep(jl.sgd, {"learning_rate": [0.1, 5.0, 0.3, 1e300]}, fun, x0, steps=12)
-    clean = jl.sweep(jl.sgd, {"learning_rate": [0.1, 0.3]}, fun, x0, steps=12)
-    np.testing.assert_array_equal(r.values[[0, 2]], clean.values)
-    np.testing.assert_array_equal(r.params[[0, 2]], clean.params)
+    clean = jl.sweep(jl.sgd, {"learning_rate": [0.1, 0.2, 0.3, 0.05]}, fun, x0, steps=12)
+    assert not clean.diverged.any()
+    np.testing.assert_array_equal(r.values[[0, 2]], clean.values[[0, 2]])
+    np.testing.assert_array_equal(r.params[[0, 2]], clean.params[[0, 2]])
     assert r.diverged.tolist() == [False, True, False, True]
     assert np.isfinite(r.values[1, :1]).all() and np.isnan(r.values[1, 1:]).all()
     assert np.isnan(r.values[3]).all()

@@ -8,6 +8,8 @@ import sys
 import textwrap
 
 import pytest
+from hang_guard import HANG_GUARD_SECONDS
+from rounding import assert_equal_to_rounding
 
 _PRELUDE = """
 import jax, jax.numpy as jnp, numpy as np, optax
@@ -20,8 +22,11 @@ assert len(jax.devices()) == 8, jax.devices()
 """
 
 
-def _run(code: str, devices: int = 8, timeout: int = 600) -> str:
-    env = {**os.environ, "XLA_FLAGS": f"--xla_force_host_platform_device_count={devices}", "JAX_PLATFORMS": "cpu"}
+def _run(code: str, devices: int = 8, timeout: int = HANG_GUARD_SECONDS) -> str:
+    tests = os.path.dirname(os.path.abspath(__file__))  # the subprocess imports tests/rounding.py
+    path = os.pathsep.join([tests, os.environ["PYTHONPATH"]]) if os.environ.get("PYTHONPATH") else tests
+    env = {**os.environ, "XLA_FLAGS": f"--xla_force_host_platform_device_count={devices}", "JAX_PLATFORMS": "cpu",
+           "PYTHONPATH": path}
     command = [sys.executable, "-c", _PRELUDE + textwrap.dedent(code)]
     proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     assert proc.returncode == 0, proc.stderr[-4000:]
@@ -29,11 +34,11 @@ def _run(code: str, devices: int = 8, timeout: int = 600) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Sweeps over 8 devices equal sweeps over 1 (bitwise where a configuration's arithmetic is
-# elementwise: every device runs the same per-row program)
+# Sweeps over 8 devices equal sweeps over 1 to rounding; isolation on 8 devices bit for bit
 # --------------------------------------------------------------------------------------------
 
 _SWEEPS = """
+from rounding import assert_equal_to_rounding
 sweeps = __import__("jaxopt_lectures.sweeps", fromlist=["_"])
 one = jax.devices()[:1]
 put_devices = []
@@ -43,15 +48,21 @@ def spy(x, sharding):
     return _put(x, sharding)
 sweeps._put = spy
 
-def same(a, b, rtol=0.0):
-    assert a.num_devices == 8 and b.num_devices == 1, (a.num_devices, b.num_devices)
-    check = np.testing.assert_array_equal if rtol == 0 else lambda x, y: np.testing.assert_allclose(x, y, rtol=rtol)
-    check(a.values, b.values)
+def same(a, b, steps, x0, rtol=None):
+    # 8 devices vs 1: each device runs the rows it holds with XLA:CPU's kernel for its batch size
+    # (2 rows vs 16, say), so a step may round differently (a fused multiply-add, or the order of the
+    # objective's sum: 18 ulps seen on an AVX-512 Xeon). Equal to `steps` roundings (tests/rounding.py).
+    assert a.num_devices > 1 and b.num_devices == 1, (a.num_devices, b.num_devices)
+    if rtol is None:
+        check = lambda x, y, floor: assert_equal_to_rounding(x, y, steps=steps, floor=floor)
+    else:
+        check = lambda x, y, floor: np.testing.assert_allclose(x, y, rtol=rtol)
+    check(a.values, b.values, abs(a.initial_value))
     np.testing.assert_array_equal(a.diverged, b.diverged)
-    for x, y in zip(jax.tree.leaves(a.params), jax.tree.leaves(b.params)):
-        check(x, y)
+    for x, y, s in zip(jax.tree.leaves(a.params), jax.tree.leaves(b.params), jax.tree.leaves(x0)):
+        check(x, y, float(np.max(np.abs(s))))
     if a.step_losses is not None:
-        check(a.step_losses, b.step_losses)
+        check(a.step_losses, b.step_losses, abs(a.initial_value))
 
 p = get_problem("separable_quadratic_l0")
 x0 = jnp.asarray(p.x0)
@@ -59,8 +70,20 @@ for n in (5, 13, 16):  # padded to 8, padded to 16, no padding
     etas = np.linspace(0.01, 0.3, n)
     a = jl.sweep(jl.sgd, {"learning_rate": etas}, p.fun, x0, steps=100)
     b = jl.sweep(jl.sgd, {"learning_rate": etas}, p.fun, x0, steps=100, devices=one)
-    same(a, b)
+    same(a, b, 100, x0)
     assert a.values.shape == (n, 100) and np.array_equal(a.diverged, etas > 0.25)
+
+# Isolation, bit for bit, on 8 devices: the same 16 rows with two of them made to blow up. Same
+# program, same shapes, same devices, so every other row runs the same instructions on the same
+# numbers whatever the CPU: bitwise equality is the claim "no row reads another row".
+etas = np.linspace(0.01, 0.24, 16)
+clean = jl.sweep(jl.sgd, {"learning_rate": etas}, p.fun, x0, steps=100)
+bad_etas = etas.copy(); bad_etas[[3, 11]] = [1e300, 5.0]
+bad = jl.sweep(jl.sgd, {"learning_rate": bad_etas}, p.fun, x0, steps=100)
+keep = np.setdiff1d(np.arange(16), [3, 11])
+assert bad.num_devices == 8 and bad.diverged[[3, 11]].all() and not bad.diverged[keep].any()
+np.testing.assert_array_equal(bad.values[keep], clean.values[keep])
+np.testing.assert_array_equal(bad.params[keep], clean.params[keep])
 
 # devices= restricts the mesh: every array of the run lives on those 3 devices only
 put_devices.clear()
@@ -68,13 +91,13 @@ three = jax.devices()[2:5]
 c = jl.sweep(jl.sgd, {"learning_rate": np.linspace(0.01, 0.3, 7)}, p.fun, x0, steps=100, devices=three)
 assert c.num_devices == 3 and put_devices and all(d == frozenset(three) for d in put_devices), put_devices
 c1 = jl.sweep(jl.sgd, {"learning_rate": np.linspace(0.01, 0.3, 7)}, p.fun, x0, steps=100, devices=one)
-np.testing.assert_array_equal(c.values, c1.values)
+same(c, c1, 100, x0)
 
 # static groups (a string), an optimizer that needs `value`, a configuration that blows up
 q = get_problem("rosenbrock")
 grid = {"variant": ["rprop-", "irprop+"], "learning_rate": [0.01, 0.1, 1e300]}
 same(jl.sweep(jl.rprop, grid, q.fun, jnp.asarray(q.x0), steps=40),
-     jl.sweep(jl.rprop, grid, q.fun, jnp.asarray(q.x0), steps=40, devices=one))
+     jl.sweep(jl.rprop, grid, q.fun, jnp.asarray(q.x0), steps=40, devices=one), 40, jnp.asarray(q.x0))
 blow = jl.sweep(jl.sgd, {"learning_rate": [0.1, 1e300, 0.2]}, lambda x: jnp.sum(x ** 2), jnp.ones(2), steps=5)
 assert blow.diverged.tolist() == [False, True, False] and np.isnan(blow.values[1]).all()
 
@@ -82,18 +105,20 @@ assert blow.diverged.tolist() == [False, True, False] and np.isnan(blow.values[1
 cg = lambda c1: jl.nonlinear_cg(line_search=jl.scale_by_armijo_line_search(c1=c1))
 b = get_problem("beale")
 same(jl.sweep(cg, {"c1": np.linspace(1e-4, 0.4, 9)}, b.fun, jnp.asarray(b.x0), steps=6),
-     jl.sweep(cg, {"c1": np.linspace(1e-4, 0.4, 9)}, b.fun, jnp.asarray(b.x0), steps=6, devices=one))
+     jl.sweep(cg, {"c1": np.linspace(1e-4, 0.4, 9)}, b.fun, jnp.asarray(b.x0), steps=6, devices=one),
+     6, jnp.asarray(b.x0))
 
 # the minibatch form: same batches on every device. Its vmapped matrix products are one batched
 # dot per device, and XLA:CPU picks the kernel (and so the order of the sums) by batch size (2
-# configurations per device vs 10 on one): equal to rounding, 4e-12 relative after 4 epochs.
+# configurations per device vs 10 on one), on rates up to 25.6 that blow up: equal to rounding,
+# 4e-12 relative after 4 epochs measured, so rtol=1e-10.
 x = jnp.linspace(-1.0, 1.0, 24)
 data = (jnp.stack([x, x ** 2], axis=1), 2.0 * x - x ** 2)
 loss = lambda w, batch: jnp.mean((batch[0] @ w - batch[1]) ** 2)
 g = {"learning_rate": [0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6]}
 same(jl.sweep_fit(jl.sgd, g, loss, jnp.zeros(2), data, epochs=4, batch_size=6, key=jax.random.key(1)),
      jl.sweep_fit(jl.sgd, g, loss, jnp.zeros(2), data, epochs=4, batch_size=6, key=jax.random.key(1), devices=one),
-     rtol=1e-10)
+     16, jnp.zeros(2), rtol=1e-10)
 print("ok")
 """
 
@@ -235,7 +260,7 @@ def test_multi_host_sweep_over_two_processes_equals_one_device(tmp_path):
     procs = [subprocess.Popen([sys.executable, str(script), str(i), str(port), str(outs[i])], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(2)]  # fmt: skip
     for proc in procs:
-        _, err = proc.communicate(timeout=300)
+        _, err = proc.communicate(timeout=HANG_GUARD_SECONDS)
         assert proc.returncode == 0, err[-4000:]
 
     p = get_problem("separable_quadratic_l0")
@@ -244,6 +269,11 @@ def test_multi_host_sweep_over_two_processes_equals_one_device(tmp_path):
     loss = lambda w, b: jnp.mean((w * b[0] - b[1]) ** 2)  # noqa: E731
     f = jl.sweep_fit(jl.sgd, {"learning_rate": [0.1, 0.5, 0.9]}, loss, 0.0, (x, 3.0 * x), epochs=5, batch_size=8,
                      key=jax.random.key(0))  # fmt: skip
-    expected = np.concatenate([r.values.ravel(), f.values.ravel()])
-    for out in outs:  # every process holds the whole result
-        np.testing.assert_array_equal(np.load(out), expected)
+    outs = [np.load(out) for out in outs]
+    # every process holds the whole result, the same bits: one program's output gathered to both
+    np.testing.assert_array_equal(outs[0], outs[1])
+    # against one device: 2 rows per device vs 13 (or 3) on one, so XLA:CPU's kernel and the order of
+    # the objective's sum may differ: equal to 100 (20) steps' rounding (tests/rounding.py)
+    n = r.values.size
+    assert_equal_to_rounding(outs[0][:n].reshape(r.values.shape), r.values, steps=100, floor=r.initial_value)
+    assert_equal_to_rounding(outs[0][n:].reshape(f.values.shape), f.values, steps=20, floor=f.initial_value)

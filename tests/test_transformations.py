@@ -578,7 +578,8 @@ def test_unknown_extra_args_are_tolerated(name, vname):
     w0 = jnp.asarray(W0)
 
     # the optimizer itself (jaxopt_lectures' chain); extra args must not enter the arithmetic,
-    # so the numbers are bit-identical to the plain run's
+    # so the numbers are bit-identical to the plain run's (both eager: the same operations, one by
+    # one, on the same numbers, so bitwise holds on any CPU)
     assert isinstance(opt, optax.GradientTransformationExtraArgs)
     _, us, _ = run(_with_extras(opt), opt.init, w0)
     np.testing.assert_array_equal(us, us_ref)

@@ -314,7 +314,7 @@ def test_integer_hyperparameters_are_numbers_like_any_other():
         u_int, _ = as_int.update(g, as_int.init(w), w, **extra)
         u_float, _ = as_float.update(g, as_float.init(w), w, **extra)
         assert u_int.dtype == w.dtype, name
-        np.testing.assert_array_equal(u_int, u_float, err_msg=name)
+        np.testing.assert_array_equal(u_int, u_float, err_msg=name)  # eager, same operations: bitwise
 
 
 # --------------------------------------------------------------------------------------------
