@@ -38,7 +38,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from . import analysis, plotting, registry, schedules
+from . import analysis, engine, plotting, registry, schedules
 from ._table import csv_table, markdown_table, text_table
 from .init import mlp_init
 from .optimizers import adam, momentum, nesterov, sgd
@@ -354,14 +354,15 @@ def _lr_decay(claims, quick, plot):
         opt = sgd(lambda count, s=schedule: s(count + t0))
 
         @jax.jit
-        def train(x0, opt=opt):
-            def body(carry, n):
-                x, state = carry
-                updates, state = opt.update(jax.grad(f)(x) + n, state, x)  # the gradient plus N(0, 1) noise
-                x = optax.apply_updates(x, updates)
-                return (x, state), x
+        def train(x0, opt=optax.with_extra_args_support(opt)):
+            def noisy(x, n):  # ∇ = ∇f(x) + n: the gradient plus N(0, 1) noise, one draw per step
+                return f(x) + jnp.vdot(n, x)
 
-            _, xs = jax.lax.scan(body, (x0, opt.init(x0)), noise)
+            def body(c, n):
+                c, _ = engine.minibatch_advance(opt, noisy, c, n)
+                return c, c.params
+
+            _, xs = jax.lax.scan(body, engine.minibatch_start(opt, x0, f(x0)), noise)
             return jnp.concatenate([x0[None], xs])
 
         paths[label] = np.asarray(train(jnp.asarray(wx.NOISY_SGD_START)))

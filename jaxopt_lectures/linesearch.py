@@ -39,7 +39,10 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from .optimizers._base import check_choice, check_integer, check_range, extra_args_transformation, require_extra_args
+from .optimizers._recipe import rebuildable
+from .optimizers._base import (
+    Evaluations, check_choice, check_integer, check_range, extra_args_transformation, require_extra_args,
+)  # fmt: skip
 
 __all__ = [
     "ArmijoLineSearchState",
@@ -128,6 +131,7 @@ class HalvingLineSearchState(NamedTuple):
     value: jax.Array  # f(x + α d)
     num_evals: jax.Array  # int32, evaluations of f spent by the last search
     failed: jax.Array  # bool, no α = 2⁻ᵏ, k < max_steps, lowered f
+    evaluations: Evaluations  # the same count, for the loop core
 
 
 def _init_state(cls: type, params: Any, **extra: Any) -> Any:
@@ -137,6 +141,7 @@ def _init_state(cls: type, params: Any, **extra: Any) -> Any:
         value=jnp.full((), jnp.inf, dtype),
         num_evals=jnp.zeros((), jnp.int32),
         failed=jnp.zeros((), bool),
+        evaluations=Evaluations.of(),
         **extra,
     )
 
@@ -169,6 +174,7 @@ def _backtrack(phi: Callable, accept: Callable, alpha0: jax.Array, shrink: Any, 
     return jnp.where(done, alpha, best_a), best_v, k, ~done
 
 
+@rebuildable
 def scale_by_halving_line_search(*, max_steps: int = 30) -> optax.GradientTransformationExtraArgs:
     """Halving step rule: the first α = 1, ½, ¼, … with f(x + α d) < f(x).
 
@@ -209,7 +215,8 @@ def scale_by_halving_line_search(*, max_steps: int = 30) -> optax.GradientTransf
         descent = jnp.array(True) if grad is None else _slope(grad, updates, dtype) < 0
         budget = jnp.where(descent, max_steps, 0)  # a non-descent direction gets no trials
         alpha, v, k, failed = _backtrack(phi, accept, jnp.ones((), dtype), 0.5, budget, f0)
-        new = HalvingLineSearchState(alpha, v, (k + n0).astype(jnp.int32), failed | ~descent)
+        n = (k + n0).astype(jnp.int32)
+        new = HalvingLineSearchState(alpha, v, n, failed | ~descent, Evaluations.of(fun=n))
         return _scaled(alpha, updates), new
 
     return extra_args_transformation(init, update)
@@ -227,8 +234,10 @@ class ArmijoLineSearchState(NamedTuple):
     value: jax.Array  # f(x + α d)
     num_evals: jax.Array  # int32, evaluations of f spent by the last search
     failed: jax.Array  # bool, no trial met the Armijo inequality (or gᵀd ≥ 0)
+    evaluations: Evaluations  # the same count, for the loop core
 
 
+@rebuildable
 def scale_by_armijo_line_search(
     *, c1: Any = 1e-4, shrink: Any = 0.5, max_steps: int = 30, initial_step: Any = 1.0
 ) -> optax.GradientTransformationExtraArgs:
@@ -281,7 +290,8 @@ def scale_by_armijo_line_search(
         # a non-descent direction gets a budget of zero trials (a lax.while_loop, so vmap-safe)
         budget = jnp.where(descent, max_steps, 0)
         alpha, v, k, failed = _backtrack(phi, accept, jnp.asarray(initial_step, dtype), shrink, budget, f0)
-        new = ArmijoLineSearchState(alpha, v, (k + n0).astype(jnp.int32), failed | ~descent)
+        n = (k + n0).astype(jnp.int32)
+        new = ArmijoLineSearchState(alpha, v, n, failed | ~descent, Evaluations.of(fun=n))
         return _scaled(alpha, updates), new
 
     return extra_args_transformation(init, update)
@@ -368,7 +378,7 @@ class _MTCarry(NamedTuple):
     width: jax.Array
     width1: jax.Array
     last: tuple  # (α, φ(α), ∇f) of the last trial
-    best: tuple  # (α, φ(α)) of the lowest φ < φ(0) seen
+    best: tuple  # (α, φ(α), ∇f) of the lowest φ < φ(0) seen
 
 
 def _more_thuente(value_and_grad_at, f0, d0, grad0, alpha0, c1, c2, xtol, max_steps):
@@ -379,9 +389,9 @@ def _more_thuente(value_and_grad_at, f0, d0, grad0, alpha0, c1, c2, xtol, max_st
     progress possible within ``xtol``, or ``max_steps`` trials) the lowest trial below φ(0), or
     α = 0. A non-finite φ(α) counts as +∞ and the next trial bisects back towards the best step.
 
-    Only the last trial's gradient is carried (an n-vector select per trial and its copies cost
-    ~5% of an L-BFGS run): when the best trial is not the last, which happens only after a
-    failure, ∇f is evaluated there once more (and counted).
+    The gradients of the last and of the best trial are carried (an n-vector select per trial),
+    so that a failed search returns the best point's ∇f without evaluating it again: one copy
+    of f and ∇f fewer in the compiled program, which compiles about 0.1 s faster.
     """
     dtype = f0.dtype
     c = lambda v: jnp.asarray(v, dtype)  # noqa: E731
@@ -392,7 +402,7 @@ def _more_thuente(value_and_grad_at, f0, d0, grad0, alpha0, c1, c2, xtol, max_st
     alpha0 = c(alpha0)
     init = _MTCarry(
         jnp.int32(0), alpha0, jnp.array(False), jnp.array(False), jnp.array(False), jnp.array(False), ends,
-        zero, alpha0 * (1.0 + _XTRAP_UPPER), width, 2.0 * width, (zero, f0, grad0), (zero, f0),
+        zero, alpha0 * (1.0 + _XTRAP_UPPER), width, 2.0 * width, (zero, f0, grad0), (zero, f0, grad0),
     )  # fmt: skip
 
     def cond(s):
@@ -405,7 +415,8 @@ def _more_thuente(value_and_grad_at, f0, d0, grad0, alpha0, c1, c2, xtol, max_st
         f = jnp.where(finite, f, jnp.inf)
         ftest = f0 + stp * gtest
         better = f < s.best[1]
-        best = (jnp.where(better, stp, s.best[0]), jnp.where(better, f, s.best[1]))
+        best = (jnp.where(better, stp, s.best[0]), jnp.where(better, f, s.best[1]),
+                optax.tree.where(better, grad, s.best[2]))  # fmt: skip
         stage2 = s.stage2 | ((f <= ftest) & (dp >= 0))
         converged = finite & (f <= ftest) & (jnp.abs(dp) <= c2 * (-d0))
         stuck = s.brackt & ((stp <= s.stmin) | (stp >= s.stmax) | (s.stmax - s.stmin <= xtol * s.stmax))
@@ -441,16 +452,11 @@ def _more_thuente(value_and_grad_at, f0, d0, grad0, alpha0, c1, c2, xtol, max_st
 
     out = jax.lax.while_loop(cond, body, init)
     last_alpha, _, last_grad = out.last
-    best_alpha, best_f = out.best
+    best_alpha, best_f, _ = out.best
     take_last = out.converged | (best_alpha == last_alpha)
     alpha, f = jnp.where(take_last, last_alpha, best_alpha), jnp.where(take_last, out.last[1], best_f)
 
-    branch = jnp.where(take_last, 0, jnp.where(best_alpha == 0, 1, 2))  # best = 0: no trial lowered f
-    grad, extra = jax.lax.switch(branch, [
-        lambda: (last_grad, jnp.int32(0)),
-        lambda: (grad0, jnp.int32(0)),
-        lambda: (value_and_grad_at(best_alpha)[2], jnp.int32(1)),
-    ])  # fmt: skip
+    grad, extra = optax.tree.where(take_last, last_grad, out.best[2]), jnp.int32(0)
     return alpha, f, grad, out.k + extra, out.converged
 
 
@@ -473,11 +479,13 @@ class WolfeLineSearchState(NamedTuple):
     decrease_error: jax.Array
     curvature_error: jax.Array
     grad: Any  # ∇f(x + α d), a pytree like the parameters
+    evaluations: Evaluations  # the same count (each trial is f and ∇f), for the loop core
 
 
 WOLFE_METHODS = ("more-thuente", "zoom")
 
 
+@rebuildable
 def scale_by_wolfe_line_search(
     *,
     c1: Any = 1e-4,
@@ -583,7 +591,7 @@ def scale_by_wolfe_line_search(
 
             alpha, v, g, k, _ = _more_thuente(
                 at, f0, slope, grad, jnp.asarray(initial_step, dtype), jnp.asarray(c1, dtype), jnp.asarray(c2, dtype),
-                jnp.asarray(xtol, dtype), max_steps,
+                jnp.asarray(xtol, dtype), jnp.where(descent, max_steps, 0),  # no trial along an ascent direction
             )  # fmt: skip
             dec_err = jnp.maximum(v - (f0 + c1 * alpha * slope), 0.0)
             curv_err = jnp.maximum(jnp.abs(_slope(g, updates, dtype)) - c2 * jnp.abs(slope), 0.0)
@@ -606,13 +614,19 @@ def scale_by_wolfe_line_search(
             return jnp.zeros((), dtype), f0, jnp.int32(0), inf, inf, grad
 
         run = run_more_thuente if method == "more-thuente" else run_zoom
-        alpha, v, k, dec_err, curv_err, g_new = jax.lax.cond(descent, run, skip, None)
+        if method == "more-thuente":
+            alpha, v, k, dec_err, curv_err, g_new = run(None)
+            inf = jnp.full((), jnp.inf, dtype)
+            dec_err, curv_err = jnp.where(descent, dec_err, inf), jnp.where(descent, curv_err, inf)
+        else:
+            alpha, v, k, dec_err, curv_err, g_new = jax.lax.cond(descent, run, skip, None)
         ok = descent & (dec_err <= 0) & (curv_err <= 0) & jnp.isfinite(alpha) & (v < f0)
         keep = jnp.isfinite(alpha) & (v < f0)  # a failed search keeps a step only if f went down
         alpha = jnp.where(keep, alpha, 0.0)
         v = jnp.where(keep, v, f0)
         g_new = optax.tree.where(keep, g_new, grad)
-        new = WolfeLineSearchState(alpha, v, (k + n0).astype(jnp.int32), ~ok, dec_err, curv_err, g_new)
+        n = (k + n0).astype(jnp.int32)
+        new = WolfeLineSearchState(alpha, v, n, ~ok, dec_err, curv_err, g_new, Evaluations.of(fun=n, grad=k))
         return _scaled(alpha, updates), new
 
     return extra_args_transformation(init, update)
@@ -631,8 +645,9 @@ class ExactLineSearchState(NamedTuple):
 
     step_size: jax.Array  # α ≈ argmin_{α ≥ 0} f(x + α d) (best seen after a failure, or 0)
     value: jax.Array  # f(x + α d)
-    num_evals: jax.Array  # int32, evaluations of f spent by the last search
+    num_evals: jax.Array  # int32, evaluations of f spent by the last search (the polish's JVPs included)
     failed: jax.Array  # bool: no bracket, tolerance not reached in budget, or gᵀd ≥ 0
+    evaluations: Evaluations  # for the loop core: the polish's JVPs are also derivatives
 
 
 def _bracket(phi, f0, alpha0, budget):
@@ -771,6 +786,7 @@ def _secant_polish(phi_dphi, a, b, x, fx, w):
     return jnp.where(keep, alpha, x), jnp.where(keep, fa, fx), jnp.int32(3)
 
 
+@rebuildable
 def scale_by_exact_line_search(
     *, max_steps: int = 100, tol: Any = None, initial_step: Any = 1.0, polish: bool = True
 ) -> optax.GradientTransformationExtraArgs:
@@ -846,12 +862,15 @@ def scale_by_exact_line_search(
                 None,
             )
             k2 = k2 + k3
+        else:
+            k3 = jnp.int32(0)
         # after a failed bracket the best point seen is b when it lowered f (expansion ran out)
         improved = fx < f0
         alpha = jnp.where(improved & descent, x, 0.0)
         v = jnp.where(improved & descent, fx, f0)
         failed = ~(found & conv & improved)
-        new = ExactLineSearchState(alpha, v, (k1 + k2 + n0).astype(jnp.int32), failed)
+        n = (k1 + k2 + n0).astype(jnp.int32)
+        new = ExactLineSearchState(alpha, v, n, failed, Evaluations.of(fun=n, grad=k3))
         return _scaled(alpha, updates), new
 
     return extra_args_transformation(init, update)

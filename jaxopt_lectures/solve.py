@@ -4,25 +4,23 @@ L3 (ALGORITHMS.md §9) stops an iterative method when
 
     ‖∇f(x_k)‖ ≤ gtol,   |f(x_{k+1}) − f(x_k)| ≤ ftol,   ‖∇f(x_{k+1}) − ∇f(x_k)‖ ≤ gdtol,   k = max_steps.
 
-``minimize`` runs any optax transformation (ours or optax's) under those rules as one
+``minimize`` runs any optax transformation (ours or optax's) under those rules, plus divergence and
+``stalled`` (:mod:`jaxopt_lectures.engine` says exactly when each fires), as one
 ``lax.while_loop``: no Python runs per step, so it is as fast as a bare ``lax.scan`` and it
 vectorises with ``jax.vmap`` (over starting points or over traced hyperparameters) and nests in
-``jax.jit``. A tolerance ≤ 0 switches its criterion off (``ftol = gdtol = 0`` by default: an
-exactly repeated value, as after an iRprop− step that flips every sign, is not convergence).
+``jax.jit``. ``ftol = gdtol = 0`` (the defaults) switch those criteria off: an exactly repeated
+value, as after an iRprop− step that flips every sign, is not convergence.
+
+Called eagerly, the loop is compiled once per function, optimizer factory and static settings and
+then reused (:mod:`jaxopt_lectures.programs`): the starting point, the tolerances and the
+optimizer's float hyperparameters are runtime inputs, so calling ``minimize`` again with a new
+start or a new learning rate costs the run, not a compilation.
 
 Every transformation receives the extra arguments ``value`` (f(x_k)), ``grad`` (∇f(x_k)) and
 ``value_fn`` (f itself) the optax way (``optax.with_extra_args_support`` lets plain
 transformations ignore them), so line searches, Newton and quasi-Newton methods, and
-``rprop(variant="irprop+")`` run here unchanged; ``least_squares`` adds ``residual_fn``.
-
-When the optimizer's last link is a strong-Wolfe search (``scale_by_wolfe_line_search``, which
-``lbfgs``, ``bfgs`` and ``nonlinear_cg`` use by default, or optax's ``scale_by_zoom_linesearch``),
-the search has already evaluated f and ∇f at the point it accepted: the loop takes them from its
-state instead of evaluating again (optax's ``value_and_grad_from_state`` idea, applied by the loop
-so that callers need not).
-
-A non-finite value or gradient after a step ends the loop with ``diverged=True`` and returns the
-last finite iterate (with its value and gradient), never NaN parameters.
+``rprop(variant="irprop+")`` run here unchanged; ``least_squares`` adds ``residual_fn``. The
+result counts every evaluation of f, ∇f and Hessian-vector products, line-search trials included.
 
 What optax lacks and is written here: optax has no driver loop (its docs show a Python ``for``
 or ``lax.while_loop`` written by the user), jaxopt's solvers are not optax transformations.
@@ -36,15 +34,13 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from .linesearch import WolfeLineSearchState
-from .optimizers._base import all_finite, check_integer, global_sq_norm
+from . import engine, programs
+from .engine import REASONS
+from .optimizers._base import check_integer
 
 __all__ = ["History", "OptimizeResult", "REASONS", "least_squares", "minimize"]
 
-# What ended the loop: ``result.reason`` is an index into this tuple (an array, so that it
-# survives ``jit`` and ``vmap``); ``result.reason_name`` gives the words.
-REASONS = ("running", "gtol", "ftol", "gdtol", "max_steps", "diverged")
-_RUNNING, _GTOL, _FTOL, _GDTOL, _MAX_STEPS, _DIVERGED = range(len(REASONS))
+_GTOL, _FTOL, _GDTOL, _DIVERGED = engine.GTOL, engine.FTOL, engine.GDTOL, engine.DIVERGED
 
 
 class History(NamedTuple):
@@ -76,6 +72,11 @@ class OptimizeResult(NamedTuple):
       history: :class:`History` when ``record=True``, else ``None``.
       state: the optimizer state after the last step taken (after a diverged run: after the step
         that diverged, whose point ``params`` does not hold).
+      num_fun_evals: evaluations of f (of r for ``least_squares``) in any form, line-search
+        trials and the loop's own included.
+      num_grad_evals: first-derivative evaluations among them (∇f, a directional derivative, a
+        residual Jacobian).
+      num_hvp_evals: Hessian-vector products (a dense Hessian of n parameters counts n).
     """
 
     params: Any
@@ -87,6 +88,9 @@ class OptimizeResult(NamedTuple):
     reason: jax.Array
     history: History | None = None
     state: Any = None
+    num_fun_evals: Any = None
+    num_grad_evals: Any = None
+    num_hvp_evals: Any = None
 
     @property
     def reason_name(self) -> Any:
@@ -119,12 +123,9 @@ class OptimizeResult(NamedTuple):
         return np.concatenate([steps[mask], final])
 
 
-def _tree_norm(tree: Any) -> jax.Array:
-    return jnp.sqrt(global_sq_norm(tree))
-
-
-def _check_loop_args(max_steps: Any, **tols: Any) -> None:
+def _check_loop_args(max_steps: Any, stall_steps: Any, **tols: Any) -> None:
     check_integer("max_steps", max_steps, why="it sets the loop length")
+    check_integer("stall_steps", stall_steps, low=0, why="steps in a row without movement before 'stalled' (0: off)")
     for name, tol in tols.items():
         try:
             concrete = float(tol)
@@ -134,104 +135,89 @@ def _check_loop_args(max_steps: Any, **tols: Any) -> None:
             raise ValueError(f"{name} must be ≥ 0 (0 switches the criterion off); got {tol!r}")
 
 
-def _search_evaluation(opt_state: Any, value_and_grad: Callable, params: Any) -> tuple[Any, Any] | None:
-    """(f, ∇f) at the new iterate, read from the state of a strong-Wolfe search that ends the chain.
-
-    ``optax.chain`` keeps its links' states in a plain tuple, so the last link is found by
-    descending into last elements. It is used only when it is a search known to store f and ∇f at
-    the step it returns (and then nothing after it changed the update). ``None`` otherwise.
-    """
-    state = opt_state
-    while type(state) is tuple and state:  # noqa: E721 - a chain's tuple, not a NamedTuple state
-        state = state[-1]
-    if isinstance(state, WolfeLineSearchState):
-        return state.value, state.grad  # f(x + α d) is finite: a failed search returns α = 0 and f(x)
-    if isinstance(state, optax.ScaleByZoomLinesearchState):
-        # optax's search may store a non-finite value after a failure: evaluate then (as optax does)
-        return jax.lax.cond(
-            jnp.isfinite(state.value), lambda p: (state.value, state.grad), value_and_grad, params
-        )
-    return None
-
-
-class _Carry(NamedTuple):
-    k: jax.Array
-    params: Any
-    opt_state: Any
-    value: jax.Array
-    grad: Any
-    grad_norm: jax.Array
-    reason: jax.Array
-    history: History | None
-
-
 def _run(
-    value_and_grad: Callable,
-    extra: dict,
+    fun: Callable,
+    residual_fn: Callable | None,
     x0: Any,
     optimizer: optax.GradientTransformation,
+    tols: tuple,
+    *,
     max_steps: int,
-    gtol: Any,
-    ftol: Any,
-    gdtol: Any,
     record: bool,
+    stall_steps: int,
 ) -> OptimizeResult:
+    """Run the loop: through the compile cache when called eagerly, inline under a trace."""
+    settings = {"max_steps": int(max_steps), "record": bool(record), "stall_steps": int(stall_steps)}
+    user = fun if residual_fn is None else residual_fn
+    traced = programs.is_traced((x0, tols))
+    if not traced:
+        try:
+            split = programs.split_optimizer(optimizer)
+        except programs.Uncacheable:
+            traced = True
+    if traced:
+        return _loop(fun, residual_fn, x0, optimizer, tols, **settings)
+
+    kind = "minimize" if residual_fn is None else "least_squares"
+    static = (tuple(sorted(settings.items())),)
+
+    def run(split):
+        opt_static = split.static  # the program must not hold ``split.objects`` (held weakly instead)
+
+        def make(get_user, *get_objects):
+            def program(x0, floats, tols):
+                f = get_user()
+                opt = programs.rebuild(opt_static, floats, [get() for get in get_objects])
+                return _loop(*((f, None) if residual_fn is None else (None, f)), x0, opt, tols, **settings)
+
+            return program
+
+        program = programs.compiled(kind, (user, *split.objects), (split.static, *static), make)
+        return program(x0, split.floats, tols)
+
+    try:
+        return run(split)
+    except programs.TRACER_ERRORS:  # a factory that needs a float as a Python value: floats fixed
+        return run(programs.Split(("object", 0, type(optimizer)), [], [optimizer.init, optimizer.update]))
+
+
+def _half_sum_of_squares(residual_fn: Callable) -> Callable:
+    def fun(x):
+        return 0.5 * sum(jnp.sum(jnp.square(r)) for r in jax.tree.leaves(residual_fn(x)))
+
+    return fun
+
+
+def _loop(fun, residual_fn, x0, optimizer, tols, *, max_steps: int, record: bool, stall_steps: int) -> OptimizeResult:
+    """The while loop of :mod:`engine` from x0, with the history buffers when ``record``."""
+    if residual_fn is not None:
+        fun = _half_sum_of_squares(residual_fn)
+        extra = {"value_fn": fun, "residual_fn": residual_fn}
+    else:
+        extra = {"value_fn": fun}
     opt = optax.with_extra_args_support(optimizer)
-    value0, grad0 = value_and_grad(x0)
-    value0 = jnp.asarray(value0)
-    gnorm0 = _tree_norm(grad0)
-    dtype = value0.dtype
+    objective = engine.Objective(jax.value_and_grad(fun), extra)
+    rules = engine.Rules(*tols, max_steps=max_steps, stall_steps=stall_steps)
 
-    def stop_tests(k, value, grad_norm, value_prev, grad_step_norm, finite):
-        """The L3 criteria at iterate k, first that fires wins (divergence first)."""
-        reason = jnp.where(grad_norm <= gtol, _GTOL, _RUNNING)
-        if value_prev is not None:
-            reason = jnp.where((reason == _RUNNING) & (ftol > 0) & (jnp.abs(value - value_prev) <= ftol), _FTOL, reason)
-            reason = jnp.where((reason == _RUNNING) & (gdtol > 0) & (grad_step_norm <= gdtol), _GDTOL, reason)
-        reason = jnp.where((reason == _RUNNING) & (k >= max_steps), _MAX_STEPS, reason)
-        return jnp.where(finite, reason, _DIVERGED).astype(jnp.int32)
-
-    history = None
+    history, on_step = None, None
     if record:
+        value0 = jax.eval_shape(fun, x0)
         history = History(
-            values=jnp.full((max_steps,), jnp.nan, dtype),
-            grad_norms=jnp.full((max_steps,), jnp.nan, gnorm0.dtype),
+            values=jnp.full((max_steps,), jnp.nan, value0.dtype),
+            grad_norms=jnp.full((max_steps,), jnp.nan, value0.dtype),
             params=jax.tree.map(lambda x: jnp.broadcast_to(x, (max_steps,) + jnp.shape(x)), x0),
             mask=jnp.zeros((max_steps,), bool),
         )
-    finite0 = jnp.isfinite(value0) & all_finite(grad0)
-    reason0 = stop_tests(jnp.int32(0), value0, gnorm0, None, None, finite0)
-    carry = _Carry(jnp.int32(0), x0, opt.init(x0), value0, grad0, gnorm0, reason0, history)
 
-    def cond(c: _Carry):
-        return c.reason == _RUNNING
-
-    def body(c: _Carry) -> _Carry:
-        hist = c.history
-        if record:
-            hist = History(
+        def on_step(hist: History, c: engine.Loop) -> History:
+            return History(
                 hist.values.at[c.k].set(c.value),
-                hist.grad_norms.at[c.k].set(c.grad_norm),
+                hist.grad_norms.at[c.k].set(c.grad_norm.astype(hist.grad_norms.dtype)),
                 jax.tree.map(lambda buf, x: buf.at[c.k].set(x), hist.params, c.params),
                 hist.mask.at[c.k].set(True),
             )
-        updates, opt_state = opt.update(c.grad, c.opt_state, c.params, value=c.value, grad=c.grad, **extra)
-        params = optax.apply_updates(c.params, updates)
-        found = _search_evaluation(opt_state, value_and_grad, params)
-        value, grad = value_and_grad(params) if found is None else found
-        value = jnp.asarray(value, dtype)
-        grad_norm = _tree_norm(grad)
-        k = c.k + 1
-        finite = jnp.isfinite(value) & all_finite(grad) & all_finite(params)
-        grad_step = _tree_norm(jax.tree.map(jnp.subtract, grad, c.grad))
-        reason = stop_tests(k, value, grad_norm, c.value, grad_step, finite)
-        # keep the last finite point when the step diverged. Only the point: keeping the state from
-        # before the step too would make XLA copy every state buffer that the step updates in place
-        # (for L-BFGS the whole m × n memory, every step), so the state is the one after the step.
-        point = optax.tree.where(finite, (params, value, grad, grad_norm), (c.params, c.value, c.grad, c.grad_norm))
-        return _Carry(k, *point[:1], opt_state, *point[1:], reason, hist)
 
-    out = jax.lax.while_loop(cond, body, carry)
+    out, history = engine.run_until_stop(opt, objective, x0, rules, on_step, history)
     reason = out.reason
     return OptimizeResult(
         params=out.params,
@@ -241,8 +227,11 @@ def _run(
         converged=(reason == _GTOL) | (reason == _FTOL) | (reason == _GDTOL),
         diverged=reason == _DIVERGED,
         reason=reason,
-        history=out.history,
+        history=history,
         state=out.opt_state,
+        num_fun_evals=out.evaluations.fun,
+        num_grad_evals=out.evaluations.grad,
+        num_hvp_evals=out.evaluations.hvp,
     )
 
 
@@ -256,6 +245,7 @@ def minimize(
     ftol: Any = 0.0,
     gdtol: Any = 0.0,
     record: bool = False,
+    stall_steps: int = 3,
 ) -> OptimizeResult:
     """Minimise ``fun`` from ``x0`` with ``optimizer`` until an L3 stopping criterion fires.
 
@@ -268,6 +258,8 @@ def minimize(
       ftol: stop when |f(x_{k+1}) − f(x_k)| ≤ ftol (off when 0).
       gdtol: stop when ‖∇f(x_{k+1}) − ∇f(x_k)‖ ≤ gdtol (off when 0).
       record: keep a :class:`History` of every iterate.
+      stall_steps: stop with reason ``stalled`` after this many steps in a row that left x and f
+        unchanged to 4 ulps (:mod:`jaxopt_lectures.engine`); 0 switches the rule off.
 
     Returns:
       An :class:`OptimizeResult`. Under ``jax.vmap`` every field gains the batch axis.
@@ -278,8 +270,9 @@ def minimize(
       >>> r.reason_name, int(r.num_steps), bool(r.converged)
       ('gtol', 22, True)
     """
-    _check_loop_args(max_steps, gtol=gtol, ftol=ftol, gdtol=gdtol)
-    return _run(jax.value_and_grad(fun), {"value_fn": fun}, x0, optimizer, max_steps, gtol, ftol, gdtol, record)
+    _check_loop_args(max_steps, stall_steps, gtol=gtol, ftol=ftol, gdtol=gdtol)
+    return _run(fun, None, x0, optimizer, (gtol, ftol, gdtol), max_steps=max_steps, record=record,
+                stall_steps=stall_steps)  # fmt: skip
 
 
 def least_squares(
@@ -292,17 +285,15 @@ def least_squares(
     ftol: Any = 0.0,
     gdtol: Any = 0.0,
     record: bool = False,
+    stall_steps: int = 3,
 ) -> OptimizeResult:
     """Minimise f(x) = ½‖r(x)‖² with the loop of :func:`minimize`.
 
     ``residual_fn`` maps parameters to a pytree of residuals; it is passed to the optimizer as
     the extra argument ``residual_fn`` (Gauss–Newton and Levenberg–Marquardt use it), next to
-    ``value``, ``grad`` and ``value_fn``. Arguments as in :func:`minimize`.
+    ``value``, ``grad`` and ``value_fn``. Arguments as in :func:`minimize`; the evaluation counts
+    are of ``residual_fn``.
     """
-    _check_loop_args(max_steps, gtol=gtol, ftol=ftol, gdtol=gdtol)
-
-    def fun(x):
-        return 0.5 * sum(jnp.sum(jnp.square(r)) for r in jax.tree.leaves(residual_fn(x)))
-
-    extra = {"value_fn": fun, "residual_fn": residual_fn}
-    return _run(jax.value_and_grad(fun), extra, x0, optimizer, max_steps, gtol, ftol, gdtol, record)
+    _check_loop_args(max_steps, stall_steps, gtol=gtol, ftol=ftol, gdtol=gdtol)
+    return _run(None, residual_fn, x0, optimizer, (gtol, ftol, gdtol), max_steps=max_steps, record=record,
+                stall_steps=stall_steps)  # fmt: skip

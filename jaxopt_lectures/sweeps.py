@@ -70,8 +70,9 @@ import numpy as np
 import optax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
+from . import engine, programs
 from ._table import text_table
-from .optimizers._base import all_finite, check_integer
+from .optimizers._base import check_integer
 from .train import _check_fit_args, _num_examples, batch_indices
 
 __all__ = ["SweepBest", "SweepResult", "sweep", "sweep_fit"]
@@ -108,6 +109,10 @@ class SweepResult(NamedTuple):
         step (None for ``sweep``).
       num_programs: compiled groups (1 unless some hyperparameters could not be traced).
       num_devices: devices the configuration axis was sharded over.
+      reason: [n] int: each row's stop reason, an index into ``engine.REASONS`` (``diverged``, or
+        ``max_steps`` for a row that ran all its steps); ``reason_names`` gives the words.
+      num_fun_evals, num_grad_evals, num_hvp_evals: [n] evaluations each row spent (line-search
+        trials included; ``sweep_fit``: on minibatches, the per-epoch losses on all data not counted).
     """
 
     configs: dict[str, np.ndarray]
@@ -119,6 +124,15 @@ class SweepResult(NamedTuple):
     step_losses: np.ndarray | None = None
     num_programs: int = 1
     num_devices: int = 1
+    reason: np.ndarray | None = None
+    num_fun_evals: np.ndarray | None = None
+    num_grad_evals: np.ndarray | None = None
+    num_hvp_evals: np.ndarray | None = None
+
+    @property
+    def reason_names(self) -> list[str]:
+        """Each row's stop reason in words."""
+        return [engine.REASONS[int(c)] for c in self.reason]
 
     def config(self, index: int) -> dict[str, Any]:
         """Configuration ``index`` as keyword arguments of ``make_optimizer`` (Python scalars)."""
@@ -310,33 +324,34 @@ def _optimizer(make_optimizer, static, hp):
     return optax.with_extra_args_support(make_optimizer(**dict(static), **hp))
 
 
+def _counts(c: Any) -> dict[str, jax.Array]:
+    """A row's stop reason and evaluation counts, from the loop core's carry."""
+    ev = c.evaluations
+    return {"reason": engine.finish(c.reason), "num_fun_evals": ev.fun, "num_grad_evals": ev.grad, "num_hvp_evals": ev.hvp}
+
+
 def _full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_fn, steps):
-    """values[i, k] = f(x_{k+1}) of configuration i (NaN once it stopped), final x, alive, f(x0)."""
-    value_and_grad = jax.value_and_grad(fun)
+    """values[i, k] = f(x_{k+1}) of configuration i (NaN once it diverged), final x, alive, f(x0),
+    and each row's stop reason and evaluation counts. Steps of :func:`engine.advance` with only
+    the divergence rule and ``max_steps = steps`` (a sweep's curves all have ``steps`` points)."""
     extra = {"value_fn": fun} if residual_fn is None else {"value_fn": fun, "residual_fn": residual_fn}
-    value0, grad0 = value_and_grad(x0)  # shared by every configuration: computed once
-    value0 = jnp.asarray(value0)
-    ok0 = jnp.isfinite(value0) & all_finite(grad0) & all_finite(x0)
+    objective = engine.Objective(jax.value_and_grad(fun), extra)
+    rules = engine.Rules(gtol=-1.0, ftol=0.0, gdtol=0.0, max_steps=steps, stall_steps=0)  # -1: gtol off
+    value0 = jnp.asarray(fun(x0))  # the start, shared by every configuration
 
     def one(hp):
         opt = _optimizer(make_optimizer, static, hp)
 
-        def step(carry, _):
-            x, state, value, grad, alive = carry
-            updates, new_state = opt.update(grad, state, x, value=value, grad=grad, **extra)
-            new_x = optax.apply_updates(x, updates)
-            new_value, new_grad = value_and_grad(new_x)
-            new_value = jnp.asarray(new_value, value0.dtype)
-            ok = alive & jnp.isfinite(new_value) & all_finite(new_grad) & all_finite(new_x)
-            x, value, grad = optax.tree.where(ok, (new_x, new_value, new_grad), (x, value, grad))  # freeze the point
-            return (x, new_state, value, grad, ok), jnp.where(ok, new_value, jnp.nan)
+        def step(c, _):
+            c, _ = engine.advance(opt, objective, rules, c)
+            return c, jnp.where(c.reason == engine.DIVERGED, jnp.nan, c.value)
 
-        (x, _, _, _, alive), values = jax.lax.scan(step, (x0, opt.init(x0), value0, grad0, ok0), None, length=steps)
-        return x, values, alive
+        c, values = jax.lax.scan(step, engine.start(opt, objective, x0, rules), None, length=steps)
+        return c.params, values, c.reason != engine.DIVERGED, _counts(c)
 
     # ``ids`` carries the configuration axis, also when no hyperparameter is traced (hps == {})
-    x, values, alive = jax.vmap(lambda hp, _: one(hp))(hps, ids)
-    return x, values, None, alive, value0
+    x, values, alive, counts = jax.vmap(lambda hp, _: one(hp))(hps, ids)
+    return x, values, None, alive, value0, counts
 
 
 def _minibatch_program(hps, ids, params, data, key, *, make_optimizer, static, loss_fn, epochs, batch_size, sampling):
@@ -348,45 +363,39 @@ def _minibatch_program(hps, ids, params, data, key, *, make_optimizer, static, l
     def one(hp):
         opt = _optimizer(make_optimizer, static, hp)
 
-        def step(carry, idx):
-            p, state, alive = carry
-            batch = jax.tree.map(lambda x: x[idx], data)
-            value_fn = lambda q: loss_fn(q, batch)  # noqa: E731 - bound to this batch
-            value, grad = jax.value_and_grad(value_fn)(p)
-            updates, new_state = opt.update(grad, state, p, value=value, grad=grad, value_fn=value_fn)
-            new_p = optax.apply_updates(p, updates)
-            ok = alive & jnp.isfinite(value) & all_finite(grad) & all_finite(new_p)
-            return (optax.tree.where(ok, new_p, p), new_state, ok), jnp.where(ok, value, jnp.nan)
+        def step(c, idx):
+            return engine.minibatch_advance(opt, loss_fn, c, jax.tree.map(lambda x: x[idx], data))
 
-        def epoch(carry, e):
+        def epoch(c, e):
             idx = batch_indices(jax.random.fold_in(key, e), n, bsize, sampling)  # as fit: same for all
-            (p, state, alive), losses = jax.lax.scan(step, carry, idx)
-            train = jnp.asarray(loss_fn(p, data), value0.dtype)
-            alive = alive & jnp.isfinite(train)
-            return (p, state, alive), (jnp.where(alive, train, jnp.nan), losses)
+            c, losses = jax.lax.scan(step, c, idx)
+            c = engine.monitor(c, jnp.asarray(loss_fn(c.params, data), value0.dtype))
+            return c, (jnp.where(c.reason == engine.DIVERGED, jnp.nan, c.value), losses)
 
-        carry = (params, opt.init(params), jnp.isfinite(value0))
-        (p, _, alive), (values, losses) = jax.lax.scan(epoch, carry, jnp.arange(epochs))
-        return p, values, losses, alive
+        c = engine.minibatch_start(opt, params, value0)
+        c, (values, losses) = jax.lax.scan(epoch, c, jnp.arange(epochs))
+        return c.params, values, losses, c.reason != engine.DIVERGED, _counts(c)
 
-    p, values, losses, alive = jax.vmap(lambda hp, _: one(hp))(hps, ids)
-    return p, values, losses, alive, value0
-
-
-def _jit_program(program, **static):
-    return jax.jit(functools.partial(program, **static))
+    p, values, losses, alive, counts = jax.vmap(lambda hp, _: one(hp))(hps, ids)
+    return p, values, losses, alive, value0, counts
 
 
-# Recent programs, so that the same sweep run again (same factory and function objects) compiles
-# nothing; bounded, so that sweeps over fresh closures do not keep them all alive.
-_jit_program_cached = functools.lru_cache(maxsize=16)(_jit_program)
+def _compiled(program, make_optimizer, static, options):
+    """The jitted ``program`` for one static group, from :mod:`programs`' cache: the same sweep run
+    again (same factory and function objects) compiles nothing, and the programs go when the
+    factory or the function does."""
+    functions = {k: v for k, v in options.items() if callable(v)}
+    rest = tuple(sorted((k, v) for k, v in options.items() if not callable(v)))
+    names = list(functions)
 
+    def make(get_factory, *getters):
+        def run(*args):
+            bound = {name: get() for name, get in zip(names, getters)}
+            return program(*args, make_optimizer=get_factory(), static=static, **bound, **dict(rest))
 
-def _compiled(program, **static):
-    try:
-        return _jit_program_cached(program, **static)
-    except TypeError:  # something unhashable: compile for this call only
-        return _jit_program(program, **static)
+        return run
+
+    return programs.compiled(program.__name__, (make_optimizer, *functions.values()), (static, rest), make)
 
 
 # --------------------------------------------------------------------------------------------
@@ -429,18 +438,22 @@ def _run(program, make_optimizer, grid, product, devices, shared, options) -> Sw
     losses = None if first[2] is None else np.empty((n, *first[2].shape[1:]), first[2].dtype)
     alive = np.empty(n, bool)
     params = jax.tree.map(lambda a: np.empty((n, *a.shape[1:]), a.dtype), first[0])
-    for members, (p, v, sl, a, _) in zip(groups.values(), outs):
+    counts = {name: np.empty(n, col.dtype) for name, col in first[5].items()}
+    for members, (p, v, sl, a, _, c) in zip(groups.values(), outs):
         m = len(members)  # rows past m are padding
         values[members], alive[members] = v[:m], a[:m]
         if losses is not None:
             losses[members] = sl[:m]
         for dst, src in zip(jax.tree.leaves(params), jax.tree.leaves(p)):
             dst[members] = src[:m]
+        for name, col in c.items():
+            counts[name][members] = col[:m]
     initial = float(first[4])
     final = values[:, -1]
     with np.errstate(invalid="ignore"):
         diverged = ~alive | ~np.isfinite(final) | (final > initial)
-    return SweepResult(configs, values, final, diverged, initial, params, losses, len(groups), mesh.devices.size)
+    return SweepResult(configs, values, final, diverged, initial, params, losses, len(groups), mesh.devices.size,
+                       **counts)  # fmt: skip
 
 
 def _float_dtype(params: Any) -> Any:
@@ -457,7 +470,7 @@ def _launch(program, make_optimizer, static, members, configs, traced, mesh, alo
     padded = np.concatenate([members, np.full(-len(members) % d, members[0])])
     dtype = _float_dtype(shared[0])
     hps = {name: _put(configs[name][padded].astype(dtype), along) for name in traced}
-    run = _compiled(program, make_optimizer=make_optimizer, static=static, **options)
+    run = _compiled(program, make_optimizer, static, options)
     return run(hps, _put(padded.astype(np.int32), along), *shared)
 
 

@@ -19,9 +19,13 @@ Optimizers that take extra arguments receive ``value`` (the batch loss), ``grad`
 ``value_fn`` bound to the current batch, so a line search or iRprop+ sees the function whose
 gradient it is given.
 
-The compiled run is cached on ``(loss_fn, optimizer)`` (when both are hashable, as functions and
-optax transformations are): a second ``fit`` with the same two objects and data shapes does not
-compile again.
+Each step is :func:`engine.minibatch_advance`, so ``fit`` has the loop core's divergence rule: a
+non-finite loss, gradient or parameter stops the run at its last finite parameters, and the
+history says where (``reason``, ``stopped_epoch``, ``stopped_step``); it counts evaluations too.
+
+The compiled run is cached on the loss function and the optimizer's factory and non-float
+arguments (:mod:`programs`): a second ``fit`` with the same loss, an optimizer from the same factory
+(other learning rates included) and data of the same shapes does not compile again.
 
 What optax lacks and is written here: optax has no training loop; Flax/Equinox examples write
 a Python loop over batches, one dispatch per step.
@@ -39,6 +43,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from . import engine, programs
 from .optimizers._base import check_choice, check_integer
 
 __all__ = ["SAMPLING_MODES", "FitHistory", "batch_indices", "fit"]
@@ -53,11 +58,26 @@ class FitHistory(NamedTuple):
       train_loss: [epochs] loss on all training data at the end of each epoch.
       val_loss: [epochs] loss on ``validation_data`` at the end of each epoch (None without it).
       step_losses: [epochs, steps_per_epoch] loss of each minibatch before its step.
+      reason: ``"max_steps"`` (every epoch ran) or ``"diverged"`` (:mod:`engine`'s rule: a
+        minibatch loss, gradient, parameter or an epoch's loss on all data became non-finite; the
+        parameters returned are the last finite ones and the losses from there on are NaN).
+      stopped_epoch, stopped_step: where a diverged run stopped (epoch from 0, minibatch within
+        it); None when it did not.
+      num_steps: optimizer steps taken (the diverging one included).
+      num_fun_evals, num_grad_evals, num_hvp_evals: evaluations of the loss on minibatches (the
+        per-epoch losses on all data not counted), line-search trials included.
     """
 
     train_loss: np.ndarray
     val_loss: np.ndarray | None
     step_losses: np.ndarray
+    reason: str = "max_steps"
+    stopped_epoch: int | None = None
+    stopped_step: int | None = None
+    num_steps: int = 0
+    num_fun_evals: int = 0
+    num_grad_evals: int = 0
+    num_hvp_evals: int = 0
 
 
 def _num_examples(data: Any, name: str = "data") -> int:
@@ -131,57 +151,64 @@ def _chunk_size(epochs: int, bar: bool) -> int:
     return min(_CHUNK, 1 << max(0, math.ceil(math.log2(epochs / _BAR_UPDATES))))
 
 
-def _run_epochs(params, opt_state, fresh, data, validation_data, key, first, epochs, *, chunk, loss_fn, optimizer,
-                batch_size, sampling):
-    """Epochs ``first, …, first + chunk − 1`` as one ``lax.scan``; those ≥ ``epochs`` change nothing.
+def _epochs(carry, first_chunk, fresh, floats, data, validation_data, key, first, epochs, *, loss_fn, opt_static,
+            objects, chunk, batch_size, sampling):
+    """Epochs ``first, …, first + chunk − 1`` as one ``lax.scan`` of :func:`engine.minibatch_advance`;
+    those ≥ ``epochs`` change nothing.
 
-    With ``fresh`` True, ``opt_state`` is a placeholder of the right shapes and the state starts
-    from ``optimizer.init(params)``, computed here rather than op by op in Python.
+    With ``first_chunk``, ``carry`` holds the initial parameters: the loss on all data is evaluated
+    there and the state is ``optimizer.init(params)`` (``fresh``) or the one given.
     """
     n = _num_examples(data)
     bsize = n if sampling == "full" else batch_size
-    opt = optax.with_extra_args_support(optimizer)
-    opt_state = jax.lax.cond(fresh, lambda: opt.init(params), lambda: opt_state)
+    opt = optax.with_extra_args_support(programs.rebuild(opt_static, floats, objects))
 
-    def step(carry, idx):
-        p, s = carry
-        batch = jax.tree.map(lambda x: x[idx], data)
-        value_fn = lambda q: loss_fn(q, batch)  # noqa: E731 - bound to this batch
-        value, grad = jax.value_and_grad(value_fn)(p)
-        updates, s = opt.update(grad, s, p, value=value, grad=grad, value_fn=value_fn)
-        return (optax.apply_updates(p, updates), s), value
+    def begin(c):
+        state = jax.lax.cond(fresh, lambda: opt.init(c.params), lambda: c.opt_state)
+        return engine.minibatch_start(opt, c.params, jnp.asarray(loss_fn(c.params, data), c.value.dtype), state)
 
-    def run(carry, e):
+    carry = jax.lax.cond(first_chunk, begin, lambda c: c, carry)
+
+    def run(c, e):
         idx = batch_indices(jax.random.fold_in(key, e), n, bsize, sampling)  # epoch e's batches
-        (p, s), losses = jax.lax.scan(step, carry, idx)
-        train = loss_fn(p, data)  # the full training loss at the end of the epoch
-        val = loss_fn(p, validation_data) if validation_data is not None else jnp.zeros_like(train)
-        return (p, s), (losses, train, val)
+        c, losses = jax.lax.scan(lambda c, i: engine.minibatch_advance(opt, loss_fn, c, jax.tree.map(lambda x: x[i], data)),
+                                 c, idx)  # fmt: skip
+        c = engine.monitor(c, loss_fn(c.params, data))  # the full training loss at the end of the epoch
+        val = loss_fn(c.params, validation_data) if validation_data is not None else jnp.zeros_like(c.value)
+        stopped = c.reason == engine.DIVERGED
+        return c, (losses, jnp.where(stopped, jnp.nan, c.value), jnp.where(stopped, jnp.nan, val))
 
-    def epoch(carry, e):
-        out_shape = jax.eval_shape(run, carry, e)[1]
+    def epoch(c, e):
+        out_shape = jax.eval_shape(run, c, e)[1]
         skip = lambda c, e: (c, jax.tree.map(lambda a: jnp.full(a.shape, jnp.nan, a.dtype), out_shape))  # noqa: E731
-        return jax.lax.cond(e < epochs, run, skip, carry, e)
+        return jax.lax.cond(e < epochs, run, skip, c, e)
 
-    (params, opt_state), outs = jax.lax.scan(epoch, (params, opt_state), first + jnp.arange(chunk))
-    return params, opt_state, outs
-
-
-def _jit_run(chunk, loss_fn, optimizer, batch_size, sampling):
-    static = {"chunk": chunk, "loss_fn": loss_fn, "optimizer": optimizer, "batch_size": batch_size, "sampling": sampling}
-    return jax.jit(functools.partial(_run_epochs, **static))
+    return jax.lax.scan(epoch, carry, first + jnp.arange(chunk))
 
 
-# A few recent programs, so that fit(…) called again with the same loss and optimizer objects
-# skips compiling; bounded, so that a sweep over fresh closures does not keep them all alive.
-_jit_run_cached = functools.lru_cache(maxsize=8)(_jit_run)
-
-
-def _compiled_run(*static):
+def _program(loss_fn, optimizer, chunk, batch_size, sampling, *, static_floats=False):
+    """(run, floats): the compiled chunk of epochs for this loss and optimizer (cached in
+    :mod:`programs`: the optimizer's floats are runtime inputs, unless ``static_floats``) and the
+    floats to pass."""
+    settings = {"chunk": chunk, "batch_size": batch_size, "sampling": sampling}
+    whole = programs.Split(("object", 0, type(optimizer)), [], [optimizer.init, optimizer.update])
     try:
-        return _jit_run_cached(*static)
-    except TypeError:  # an unhashable loss or optimizer: compile for this call only
-        return _jit_run(*static)
+        split = whole if static_floats else programs.split_optimizer(optimizer)
+    except programs.Uncacheable:
+        run = functools.partial(_epochs, loss_fn=loss_fn, opt_static=whole.static, objects=whole.objects, **settings)
+        return jax.jit(run), []
+
+    opt_static = split.static  # the program must not hold ``split.objects`` (held weakly instead)
+
+    def make(get_loss, *get_objects):
+        def run(*args):
+            objects = [get() for get in get_objects]
+            return _epochs(*args, loss_fn=get_loss(), opt_static=opt_static, objects=objects, **settings)
+
+        return run
+
+    key = (split.static, tuple(sorted(settings.items())))
+    return programs.compiled("fit", (loss_fn, *split.objects), key, make), split.floats
 
 
 def _placeholder_state(optimizer, params):
@@ -191,6 +218,14 @@ def _placeholder_state(optimizer, params):
     if all(isinstance(s.dtype, np.dtype) for s in jax.tree.leaves(shapes)):
         return jax.tree.map(lambda s: np.zeros(s.shape, s.dtype), shapes)
     return opt.init(params)  # e.g. PRNG keys in the state: initialise eagerly
+
+
+def _initial_carry(loss_fn, optimizer, params, data, opt_state):
+    value = jax.eval_shape(loss_fn, params, data)
+    state = _placeholder_state(optimizer, params) if opt_state is None else opt_state
+    zero = np.zeros((), np.int32)
+    return engine.MinibatchLoop(zero, params, state, np.zeros((), value.dtype), zero,
+                                engine.Evaluations(zero, zero, zero))  # fmt: skip
 
 
 def fit(
@@ -242,18 +277,24 @@ def fit(
         _num_examples(validation_data, "validation_data")
     epochs = int(epochs)
     batch_size = None if sampling == "full" else int(batch_size)
+    steps_per_epoch = 1 if sampling == "full" else n // batch_size
     fresh = opt_state is None
-    if fresh:
-        opt_state = _placeholder_state(optimizer, params)
+    carry = _initial_carry(loss_fn, optimizer, params, data, opt_state)
     bar = _progress_bar(progress, epochs)
     chunk = _chunk_size(epochs, bar is not None)
-    run = _compiled_run(chunk, loss_fn, optimizer, batch_size, sampling)
+    run, floats = _program(loss_fn, optimizer, chunk, batch_size, sampling)
     num_chunks = -(-epochs // chunk)
     outs = []
     try:
         for c in range(num_chunks):
-            params, opt_state, out = run(params, opt_state, fresh and c == 0, data, validation_data, key, c * chunk, epochs)
+            args = (carry, c == 0, fresh, floats, data, validation_data, key, c * chunk, epochs)
+            try:
+                carry, out = run(*args)
+            except programs.TRACER_ERRORS:  # a factory that needs a float as a Python value
+                run, floats = _program(loss_fn, optimizer, chunk, batch_size, sampling, static_floats=True)
+                carry, out = run(*args[:3], floats, *args[4:])
             outs.append(out)
+            done = int(carry.reason) != engine.RUNNING
             if bar is not None:
                 last = min(chunk, epochs - c * chunk) - 1
                 post = {"train": f"{float(out[1][last]):.4g}"}
@@ -261,13 +302,31 @@ def fit(
                     post["val"] = f"{float(out[2][last]):.4g}"
                 bar.set_postfix(post, refresh=False)
                 bar.update(last + 1)
+            if done:  # diverged: the remaining epochs would change nothing
+                break
     finally:
         if bar is not None:
             bar.close()
     step_losses, train, val = (np.concatenate([np.asarray(o[i]) for o in outs])[:epochs] for i in range(3))
+    if len(train) < epochs:  # stopped early: the epochs not run are NaN
+        pad = epochs - len(train)
+        step_losses = np.concatenate([step_losses, np.full((pad, *step_losses.shape[1:]), np.nan, step_losses.dtype)])
+        train, val = (np.concatenate([a, np.full(pad, np.nan, a.dtype)]) for a in (train, val))
+    reason = int(engine.finish(carry.reason))
+    stopped = None
+    if reason == engine.DIVERGED:
+        last = max(int(carry.k) - 1, 0)  # the step that produced the non-finite number
+        stopped = divmod(last, steps_per_epoch)
     history = FitHistory(
         train_loss=train,
         val_loss=val if validation_data is not None else None,
         step_losses=step_losses,
+        reason=engine.REASONS[reason],
+        stopped_epoch=None if stopped is None else stopped[0],
+        stopped_step=None if stopped is None else stopped[1],
+        num_steps=int(carry.k),
+        num_fun_evals=int(carry.evaluations.fun),
+        num_grad_evals=int(carry.evaluations.grad),
+        num_hvp_evals=int(carry.evaluations.hvp),
     )
-    return params, history
+    return carry.params, history

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -25,6 +25,7 @@ import numpy as np
 import optax
 
 __all__ = [
+    "Evaluations",
     "check_choice",
     "check_float_params",
     "check_learning_rate",
@@ -291,3 +292,37 @@ def learning_rate_scale(learning_rate: Any) -> optax.GradientTransformationExtra
 def chain(*transforms: Iterable[optax.GradientTransformation]) -> optax.GradientTransformationExtraArgs:
     """``optax.chain`` that always returns the extra-args protocol."""
     return optax.with_extra_args_support(optax.chain(*transforms))
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation counts
+# --------------------------------------------------------------------------------------------
+
+
+class Evaluations(NamedTuple):
+    """Evaluations of the objective a transformation spent in its last ``update`` (int32 arrays).
+
+    A transformation that calls ``value_fn`` or ``residual_fn`` itself (a line search, Newton's
+    Hessian, Levenberg–Marquardt's trials) keeps one of these in its state; the loop core
+    (:mod:`jaxopt_lectures.engine`) adds up every ``Evaluations`` it finds in the state tree after
+    each step. The three counts, as scipy's ``nfev``/``njev``/``nhev``:
+
+    * ``fun``: calls of the function in any form (plain, with a derivative, inside a
+      Hessian-vector product): the forward passes;
+    * ``grad``: first derivatives among them — a gradient (reverse mode), a directional derivative
+      (a JVP), or a residual Jacobian;
+    * ``hvp``: Hessian-vector products (forward-over-reverse); a dense ``jax.hessian`` of n
+      parameters counts n.
+    """
+
+    fun: Any
+    grad: Any
+    hvp: Any
+
+    @classmethod
+    def of(cls, fun: Any = 0, grad: Any = 0, hvp: Any = 0) -> "Evaluations":
+        return cls(*(jnp.asarray(v, jnp.int32) for v in (fun, grad, hvp)))
+
+    def plus(self, other: "Evaluations") -> "Evaluations":
+        """Elementwise sum (``+`` stays tuple concatenation)."""
+        return Evaluations(*(a + b for a, b in zip(self, other)))

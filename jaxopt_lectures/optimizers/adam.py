@@ -20,6 +20,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from ._recipe import rebuildable
 from ._base import (
     as_compute,
     chain,
@@ -123,6 +124,7 @@ def scale_by_adam(
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def adam(
     learning_rate: Any = 1e-3,
     b1: Any = 0.9,
@@ -195,6 +197,7 @@ def scale_by_adamax(
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def adamax(
     learning_rate: Any = 2e-3, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, eps_in_max: bool = False
 ) -> optax.GradientTransformationExtraArgs:
@@ -248,6 +251,7 @@ def scale_by_nadam(
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def nadam(
     learning_rate: Any = 2e-3, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, correction: str = "dozat"
 ) -> optax.GradientTransformationExtraArgs:
@@ -310,6 +314,7 @@ def scale_by_yogi(
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def yogi(
     learning_rate: Any = 1e-2,
     b1: Any = 0.9,
@@ -386,6 +391,7 @@ def scale_by_amsgrad(
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def amsgrad(
     learning_rate: Any = 1e-3, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, max_of: str = "corrected"
 ) -> optax.GradientTransformationExtraArgs:

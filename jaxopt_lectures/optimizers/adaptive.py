@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from ._recipe import rebuildable
 from ._base import (
     as_compute,
     chain,
@@ -113,6 +114,7 @@ def scale_by_adagrad(
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def adagrad(
     learning_rate: Any,
     eps: Any = 1e-8,
@@ -223,6 +225,7 @@ def scale_by_rmsprop(
     return extra_args_transformation(init_fn, update)
 
 
+@rebuildable
 def rmsprop(
     learning_rate: Any,
     decay: Any = 0.9,
@@ -325,6 +328,7 @@ def scale_by_adadelta(
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def adadelta(
     learning_rate: Any = 1.0, rho: Any = 0.9, eps: Any = 1e-6, eps_in_sqrt: bool = True
 ) -> optax.GradientTransformationExtraArgs:

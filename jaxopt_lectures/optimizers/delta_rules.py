@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import jax.numpy as jnp
 import optax
 
+from ._recipe import rebuildable
 from ._base import (
     after,
     as_compute,
@@ -67,6 +68,7 @@ def scale_by_delta_delta(
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def delta_delta(learning_rate: Any, gamma: Any = 1e-3, min_rate: Any = None) -> optax.GradientTransformationExtraArgs:
     """Delta-delta rule (Jacobs 1988; L1, L4; ALGORITHMS.md §4).
 
@@ -115,6 +117,7 @@ def scale_by_delta_bar_delta(
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def delta_bar_delta(
     learning_rate: Any, kappa: Any = 1e-3, phi: Any = 0.1, theta: Any = 0.7
 ) -> optax.GradientTransformationExtraArgs:

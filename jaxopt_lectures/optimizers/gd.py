@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 import optax
 
+from ._recipe import rebuildable
 from ._base import chain, check_learning_rate, extra_args_transformation, learning_rate_scale
 
 __all__ = ["scale_by_sgd", "sgd"]
@@ -35,6 +36,7 @@ def scale_by_sgd() -> optax.GradientTransformationExtraArgs:
     return extra_args_transformation(lambda params: ScaleBySgdState(), update)
 
 
+@rebuildable
 def sgd(learning_rate: Any) -> optax.GradientTransformationExtraArgs:
     """Gradient descent, ``w ← w − η g`` (ALGORITHMS.md §1; L0–L4).
 

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 import jax.numpy as jnp
 import optax
 
+from ._recipe import rebuildable
 from ._base import (
     as_compute,
     chain,
@@ -88,6 +89,7 @@ def scale_by_momentum(beta: Any = 0.9, *, form: str = "classic") -> optax.Gradie
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def momentum(learning_rate: Any, beta: Any = 0.9, form: str = "classic") -> optax.GradientTransformationExtraArgs:
     """Gradient descent with momentum in the lecture's chosen form (ALGORITHMS.md §2).
 
@@ -148,6 +150,7 @@ def scale_by_nesterov(beta: Any = 0.9) -> optax.GradientTransformationExtraArgs:
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def nesterov(learning_rate: Any, beta: Any = 0.9) -> optax.GradientTransformationExtraArgs:
     """Nesterov accelerated gradient, re-parameterised to take ∇E at the held parameters.
 

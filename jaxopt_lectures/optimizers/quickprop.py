@@ -21,6 +21,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from ._recipe import rebuildable
 from ._base import (
     after,
     as_compute,
@@ -76,6 +77,7 @@ def scale_by_quickprop(learning_rate: Any, max_growth: Any = 1.75) -> optax.Grad
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def quickprop(learning_rate: Any, max_growth: Any = 1.75) -> optax.GradientTransformationExtraArgs:
     """Quickprop: Δwᵢ = gᵢ/(gᵢ_old − gᵢ) · Δwᵢ_old with a GD start and growth cap μ.
 

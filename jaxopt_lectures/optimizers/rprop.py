@@ -28,6 +28,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from ._recipe import rebuildable
 from ._base import (
     as_compute,
     chain,
@@ -173,6 +174,7 @@ def scale_by_rprop(
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def rprop(
     learning_rate: Any = 0.01,
     eta_minus: Any = 0.5,

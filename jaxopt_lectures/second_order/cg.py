@@ -13,6 +13,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from ..optimizers._recipe import rebuildable
 from ..optimizers._base import check_choice, check_integer, extra_args_transformation, float_checked
 from ._common import dot, flatten, safe_div, with_line_search
 
@@ -33,6 +34,7 @@ def scale_by_steepest_descent() -> optax.GradientTransformationExtraArgs:
     return float_checked(optax.scale(-1.0))
 
 
+@rebuildable
 def steepest_descent(*, line_search: Any = "exact") -> optax.GradientTransformationExtraArgs:
     """Steepest descent: w ← w − α g with α from a line search (exact by default).
 
@@ -125,6 +127,7 @@ def scale_by_nonlinear_cg(*, variant: str = "pr+", restart_every: int | None = N
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def nonlinear_cg(
     *, variant: str = "pr+", restart_every: int | None = None, line_search: Any = "wolfe"
 ) -> optax.GradientTransformationExtraArgs:

@@ -15,7 +15,8 @@ import jax.scipy.linalg as jsl
 import optax
 from jax.flatten_util import ravel_pytree
 
-from ..optimizers._base import check_integer, check_range, extra_args_transformation, require_extra_args
+from ..optimizers._recipe import rebuildable
+from ..optimizers._base import Evaluations, check_integer, check_range, extra_args_transformation, require_extra_args
 from ._common import Flat, dot, flatten, safe_div, truncated_cg, with_line_search
 
 __all__ = [
@@ -49,6 +50,7 @@ class GaussNewtonState(NamedTuple):
     """State of :func:`scale_by_gauss_newton`: E = ½‖r‖² at the point the last step started from."""
 
     value: jax.Array
+    evaluations: Evaluations  # r, then its Jacobian
 
 
 def scale_by_gauss_newton() -> optax.GradientTransformationExtraArgs:
@@ -60,7 +62,7 @@ def scale_by_gauss_newton() -> optax.GradientTransformationExtraArgs:
     """
 
     def init(params):
-        return GaussNewtonState(jnp.full((), jnp.inf, flatten(params).dtype))
+        return GaussNewtonState(jnp.full((), jnp.inf, flatten(params).dtype), Evaluations.of())
 
     def update(updates, state, params=None, *, residual_fn=None, **extra_args):
         del updates, state, extra_args
@@ -71,11 +73,12 @@ def scale_by_gauss_newton() -> optax.GradientTransformationExtraArgs:
         jac = _jacobian(rfun, x.vec)
         d = jnp.linalg.lstsq(jac, -r)[0]
         d = jnp.where(jnp.all(jnp.isfinite(d)), d, 0.0)  # r or J not finite at x: no step
-        return x.unravel(d), GaussNewtonState(_half_sq(r))
+        return x.unravel(d), GaussNewtonState(_half_sq(r), Evaluations.of(fun=2, grad=1))
 
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def gauss_newton(*, line_search: Any = None) -> optax.GradientTransformationExtraArgs:
     """Gauss–Newton: w ← w − α (JᵀJ)⁻¹Jᵀr for E = ½‖r(w)‖².
 
@@ -114,6 +117,7 @@ class LevenbergMarquardtState(NamedTuple):
     num_evals: jax.Array
     rejected: jax.Array
     failed: jax.Array
+    evaluations: Evaluations  # the residual evaluations and the Jacobian (one linearisation if matrix-free)
 
 
 _MU_MIN, _MU_MAX = 1e-30, 1e30  # μ stays in a range where μI neither vanishes nor swamps JᵀJ in floats
@@ -162,6 +166,7 @@ def scale_by_levenberg_marquardt(
             num_evals=jnp.zeros((), jnp.int32),
             rejected=jnp.zeros((), jnp.int32),
             failed=jnp.zeros((), bool),
+            evaluations=Evaluations.of(),
         )
 
     def update(updates, state, params=None, *, residual_fn=None, **extra_args):
@@ -228,12 +233,15 @@ def scale_by_levenberg_marquardt(
             num_evals=k + 1,
             rejected=k - accepted.astype(jnp.int32),
             failed=~accepted,
+            # dense: r, then J (a second pass), then the trials; matrix-free: r and J v by one linearisation
+            evaluations=Evaluations.of(fun=k + (1 if matrix_free else 2), grad=1),
         )
         return x.unravel(step), new
 
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def levenberg_marquardt(
     damping: Any = 1e-3,
     increase: Any = 10.0,

@@ -14,7 +14,8 @@ import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 import optax
 
-from ..optimizers._base import check_integer, check_range, extra_args_transformation, require_extra_args
+from ..optimizers._recipe import rebuildable
+from ..optimizers._base import Evaluations, check_integer, check_range, extra_args_transformation, require_extra_args
 from ._common import dot, flatten, truncated_cg, with_line_search
 
 __all__ = ["NewtonCGState", "NewtonState", "newton", "newton_cg", "scale_by_newton", "scale_by_newton_cg"]
@@ -30,6 +31,7 @@ class NewtonState(NamedTuple):
 
     modified: jax.Array
     min_eigenvalue: jax.Array
+    evaluations: Evaluations  # one call of f for jax.hessian: n Hessian-vector products
 
 
 def _modified_newton_step(h: jax.Array, g: jax.Array) -> tuple[jax.Array, jax.Array]:
@@ -58,7 +60,7 @@ def scale_by_newton(*, damping: Any = 0.0) -> optax.GradientTransformationExtraA
 
     def init(params):
         dtype = flatten(params).dtype
-        return NewtonState(jnp.zeros((), bool), jnp.full((), jnp.inf, dtype))
+        return NewtonState(jnp.zeros((), bool), jnp.full((), jnp.inf, dtype), Evaluations.of())
 
     def update(updates, state, params=None, *, value_fn=None, **extra_args):
         del state, extra_args
@@ -78,11 +80,12 @@ def scale_by_newton(*, damping: Any = 0.0) -> optax.GradientTransformationExtraA
             return _modified_newton_step(h, g)
 
         d, lam_min = jax.lax.cond(spd, solve, modify, None)
-        return x.unravel(d), NewtonState(~spd, lam_min.astype(x.dtype))
+        return x.unravel(d), NewtonState(~spd, lam_min.astype(x.dtype), Evaluations.of(fun=1, hvp=g.size))
 
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def newton(*, damping: Any = 0.0, line_search: Any = None) -> optax.GradientTransformationExtraArgs:
     """Newton's method: w ← w − α (H + λI)⁻¹ g with H from ``jax.hessian``.
 
@@ -119,6 +122,7 @@ class NewtonCGState(NamedTuple):
 
     cg_steps: jax.Array
     negative_curvature: jax.Array
+    evaluations: Evaluations  # one call of f per product
 
 
 def hessian_vector_product(value_fn: Any, x: jax.Array, v: jax.Array) -> jax.Array:
@@ -149,7 +153,7 @@ def scale_by_newton_cg(
 
     def init(params):
         del params
-        return NewtonCGState(jnp.zeros((), jnp.int32), jnp.zeros((), bool))
+        return NewtonCGState(jnp.zeros((), jnp.int32), jnp.zeros((), bool), Evaluations.of())
 
     def update(updates, state, params=None, *, value_fn=None, **extra_args):
         del state, extra_args
@@ -162,11 +166,12 @@ def scale_by_newton_cg(
         eta = jnp.minimum(0.5, jnp.sqrt(gnorm)) if cg_tol is None else jnp.asarray(cg_tol, x.dtype)
         matvec = lambda v: hessian_vector_product(f, x.vec, v).astype(x.dtype) + lam * v  # noqa: E731
         d, k, negative = truncated_cg(matvec, -g, eta * gnorm, max_cg_steps or g.size)
-        return x.unravel(d), NewtonCGState(k, negative)
+        return x.unravel(d), NewtonCGState(k, negative, Evaluations.of(fun=k, hvp=k))
 
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def newton_cg(
     *, max_cg_steps: int | None = None, cg_tol: Any = None, damping: Any = 0.0, line_search: Any = "armijo"
 ) -> optax.GradientTransformationExtraArgs:

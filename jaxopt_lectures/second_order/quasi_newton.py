@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from ..optimizers._recipe import rebuildable
 from ..optimizers._base import check_integer, extra_args_transformation, require_extra_args
 from ._common import dot, flatten, safe_div, with_line_search
 
@@ -80,6 +81,7 @@ def scale_by_bfgs() -> optax.GradientTransformationExtraArgs:
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def bfgs(*, line_search: Any = "wolfe") -> optax.GradientTransformationExtraArgs:
     """BFGS: w ← w − α B g, B the inverse-Hessian approximation, α from a strong-Wolfe search.
 
@@ -195,6 +197,7 @@ def scale_by_lbfgs(*, memory_size: int = 10) -> optax.GradientTransformationExtr
     return extra_args_transformation(init, update)
 
 
+@rebuildable
 def lbfgs(*, memory_size: int = 10, line_search: Any = "wolfe") -> optax.GradientTransformationExtraArgs:
     """L-BFGS: BFGS with the last ``memory_size`` pairs and the two-loop recursion; memory O(mn).
 

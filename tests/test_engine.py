@@ -1,0 +1,433 @@
+"""The step-and-stop core (``jaxopt_lectures.engine``) and the compile cache (``programs``):
+evaluation counts against a counting wrapper, stop reasons, compile once, no leaks."""
+
+import gc
+import weakref
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+from jax._src.interpreters import batching
+
+import jaxopt_lectures as jl
+from jaxopt_lectures import engine, programs, registry
+from jaxopt_lectures.problems import get_problem
+from jaxopt_lectures.problems import regression as rg
+
+# --------------------------------------------------------------------------------------------
+# Evaluation counts: every call of f, as a counting wrapper sees it when the loop runs eagerly
+# --------------------------------------------------------------------------------------------
+
+
+def counting(fn):
+    """``fn`` counting its calls by kind, for runs under ``jax.disable_jit`` (every call is real).
+
+    The kind is read off the argument: a plain array is an evaluation of f; one level of
+    autodiff tracer (reverse mode's LinearizeTracer, or forward mode's JVPTracer) a first
+    derivative; two levels a Hessian-vector product — n of them when the tangent is batched over
+    n directions, as in ``jax.hessian``. An abstract trace (``eval_shape``) evaluates nothing.
+    """
+    counts = {"fun": 0, "grad": 0, "hvp": 0}
+
+    def wrapped(x):
+        t, depth, batch = jax.tree.leaves(x)[0], 0, 1
+        while isinstance(t, jax.core.Tracer):
+            kind = type(t).__name__
+            if kind in ("JVPTracer", "LinearizeTracer"):
+                depth += 1
+                tangent = getattr(t, "tangent", None)
+                if isinstance(tangent, batching.BatchTracer):
+                    batch = tangent.val.shape[tangent.batch_dim]
+                t = t.primal
+            elif kind == "BatchTracer":
+                t = t.val
+            else:
+                return fn(x)  # abstract: nothing is evaluated
+        counts["fun"] += 1
+        counts["grad"] += depth == 1
+        counts["hvp"] += batch if depth >= 2 else 0
+        return fn(x)
+
+    return wrapped, counts
+
+
+def _curvature_cases():
+    cases = []
+    for name in registry.names():
+        spec = registry.get(name)
+        if spec.family not in registry.CURVATURE_FAMILIES:
+            continue
+        for vname, variant in (spec.variants or {"": None}).items():
+            cases.append(pytest.param(name, dict(variant.kwargs) if variant else {}, id=f"{name}-{vname}"))
+    # every line search by name behind the methods that take one, and optax's own searches
+    for search in ("halving", "armijo", "wolfe", "exact"):
+        for name in ("steepest_descent", "nonlinear_cg", "bfgs", "newton", "newton_cg", "gauss_newton"):
+            cases.append(pytest.param(name, {"line_search": search}, id=f"{name}-{search}"))
+    return cases
+
+
+_OPTAX_CASES = {
+    "zoom": lambda: jl.bfgs(line_search=jl.scale_by_wolfe_line_search(method="zoom")),
+    "optax.lbfgs": lambda: optax.lbfgs(),
+    "optax.backtracking": lambda: optax.chain(optax.sgd(1.0), optax.scale_by_backtracking_linesearch(15)),
+    "optax.backtracking+grad": lambda: optax.chain(
+        optax.sgd(1.0), optax.scale_by_backtracking_linesearch(15, store_grad=True)
+    ),
+    "sgd": lambda: jl.sgd(1e-3),
+    "irprop+": lambda: jl.rprop(0.01, variant="irprop+"),
+}
+
+
+def _counted_run(opt, residuals: bool):
+    p = get_problem("rosenbrock")
+    fn, counts = counting(p.residual_fn if residuals else p.fun)
+    with jax.disable_jit():
+        r = (jl.least_squares if residuals else jl.minimize)(fn, jnp.asarray(p.x0), opt, max_steps=6)
+    mine = {"fun": int(r.num_fun_evals), "grad": int(r.num_grad_evals), "hvp": int(r.num_hvp_evals)}
+    return mine, counts, r
+
+
+@pytest.mark.parametrize(("name", "kwargs"), _curvature_cases())
+def test_evaluation_counts_of_every_curvature_method_and_search(name, kwargs):
+    spec = registry.get(name)
+    mine, counts, r = _counted_run(spec.make(**kwargs), "residual_fn" in spec.needs(**kwargs))
+    assert mine == counts
+    assert counts["fun"] > int(r.num_steps)  # the start, and every step evaluated something
+
+
+@pytest.mark.parametrize("case", list(_OPTAX_CASES))
+def test_evaluation_counts_of_optax_searches_and_first_order(case):
+    mine, counts, r = _counted_run(_OPTAX_CASES[case](), False)
+    assert mine == counts
+    if case == "sgd":  # one f and ∇f at x0 and after each step
+        assert mine == {"fun": int(r.num_steps) + 1, "grad": int(r.num_steps) + 1, "hvp": 0}
+
+
+def test_a_reused_wolfe_evaluation_is_not_counted_twice():
+    """L-BFGS's search evaluates f and ∇f at the point it accepts; the loop takes them from its
+    state: on a quadratic (unit steps accepted at once after the first) about one evaluation a step."""
+    f = lambda x: 0.5 * jnp.sum(jnp.arange(1.0, 6.0) * x**2)  # noqa: E731
+    fn, counts = counting(f)
+    with jax.disable_jit():
+        r = jl.minimize(fn, jnp.ones(5), jl.lbfgs(), gtol=1e-10)
+    assert int(r.num_fun_evals) == counts["fun"] == counts["grad"] == int(r.num_grad_evals)
+    assert int(r.num_fun_evals) <= 2 * int(r.num_steps) + 1
+
+
+# --------------------------------------------------------------------------------------------
+# Stop reasons
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["lbfgs", "bfgs", "nonlinear_cg"])
+def test_float32_logistic_regression_ends_stalled_not_at_max_steps(method):
+    """With gtol = 1e-6 out of float32's reach (‖∇f‖ floors near 1e-5 here), the iterates stop
+    moving after 10–25 steps: the run says so instead of spinning to max_steps = 1000."""
+    (X, y), _ = rg.logistic_regression_data(jax.random.key(0), 200, 5, dtype=jnp.float32)
+    f = lambda p: rg.logistic_loss(p, (X, y))  # noqa: E731
+    p0 = {"w": jnp.zeros(5, jnp.float32), "b": jnp.zeros((), jnp.float32)}
+    r = jl.minimize(f, p0, getattr(jl, method)())
+    assert r.reason_name in ("stalled", "gtol") and int(r.num_steps) < 100, (r.reason_name, int(r.num_steps))
+    off = jl.minimize(f, p0, getattr(jl, method)(), stall_steps=0)  # the rule off: as before
+    assert off.reason_name in ("max_steps", "gtol")
+    if r.reason_name == "stalled":  # stalling lost nothing: the point is where the long run ends
+        np.testing.assert_allclose(float(r.value), float(off.value), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["bard", "box_3d"])
+def test_levenberg_marquardt_at_its_damping_cap_stalls(name):
+    """In float32 LM's trials stop lowering E near the minimum; μ grows to its cap 1e30 and the
+    steps (~g/μ) vanish below the rounding of x: ``stalled`` within a few steps, not max_steps."""
+    p = get_problem(name)
+    r = jl.least_squares(p.residual_fn, jnp.asarray(p.x0, jnp.float32), jl.levenberg_marquardt(), gtol=1e-12)
+    assert r.reason_name == "stalled" and int(r.num_steps) < 50
+    assert float(r.state.damping) >= 1e29
+    assert float(r.value) == pytest.approx(p.f_star, rel=1e-3, abs=1e-6)
+
+
+def test_a_zero_step_counts_as_still_and_stall_steps_in_a_row_stop():
+    """A transformation that never moves: f and x stay, so the third step in a row ends the run."""
+    still = optax.GradientTransformation(lambda p: optax.EmptyState(), lambda u, s, p=None: (jax.tree.map(jnp.zeros_like, u), s))
+    r = jl.minimize(lambda x: jnp.sum(x**2), jnp.ones(2), still)
+    assert r.reason_name == "stalled" and int(r.num_steps) == 3
+    r = jl.minimize(lambda x: jnp.sum(x**2), jnp.ones(2), still, stall_steps=5)
+    assert int(r.num_steps) == 5
+    r = jl.minimize(lambda x: jnp.sum(x**2), jnp.ones(2), still, stall_steps=0, max_steps=9)
+    assert r.reason_name == "max_steps" and int(r.num_steps) == 9
+
+
+def test_reasons_keep_their_codes():
+    assert engine.REASONS[:6] == ("running", "gtol", "ftol", "gdtol", "max_steps", "diverged")
+    assert engine.REASONS[6] == "stalled" and jl.solve.REASONS is engine.REASONS
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "3"])
+def test_stall_steps_must_be_a_whole_number_at_least_zero(bad):
+    with pytest.raises((TypeError, ValueError), match="stall_steps"):
+        jl.minimize(lambda x: jnp.sum(x**2), jnp.ones(2), jl.sgd(0.1), stall_steps=bad)
+
+
+# --------------------------------------------------------------------------------------------
+# Compile once
+# --------------------------------------------------------------------------------------------
+
+
+def _traced_counter():
+    traces = []
+
+    def f(x):
+        traces.append(1)  # runs only while jax traces f (the compiled program never calls Python)
+        return jnp.sum((x - 1.0) ** 2) + 0.1 * jnp.sum(x**4)
+
+    return f, traces
+
+
+def test_ten_minimize_calls_with_new_starts_rates_and_tolerances_trace_once():
+    f, traces = _traced_counter()
+    first = None
+    for i in range(10):
+        r = jl.minimize(f, jnp.full(3, float(i)), jl.adam(0.01 * (i + 1)), gtol=10.0**-i, ftol=1e-12 * i, max_steps=50)
+        if first is None:
+            first = len(traces)
+        assert np.isfinite(float(r.value))
+    assert first > 0 and len(traces) == first  # traced during the first call only
+    # … and the numbers are those of the call's own hyperparameters: the eager, uncached run agrees
+    eager = jl.minimize(f, jnp.full(3, 9.0), jl.adam(0.1), gtol=1e-9, ftol=9e-12, max_steps=50)
+    with jax.disable_jit():
+        ref = jl.minimize(f, jnp.full(3, 9.0), jl.adam(0.1), gtol=1e-9, ftol=9e-12, max_steps=50)
+    np.testing.assert_allclose(eager.params, ref.params, rtol=1e-12)
+    assert int(eager.num_steps) == int(ref.num_steps)
+
+
+def test_a_nested_line_search_float_is_a_runtime_input_and_its_integers_are_not():
+    f, traces = _traced_counter()
+    for c1 in (1e-4, 1e-3, 0.1):
+        jl.minimize(f, jnp.zeros(2), jl.bfgs(line_search=jl.scale_by_armijo_line_search(c1=c1)), max_steps=20)
+    once = len(traces)
+    jl.minimize(f, jnp.zeros(2), jl.bfgs(line_search=jl.scale_by_armijo_line_search(max_steps=7)), max_steps=20)
+    assert len(traces) > once
+
+
+def test_a_new_max_steps_variant_or_function_traces_anew():
+    f, traces = _traced_counter()
+    jl.minimize(f, jnp.zeros(2), jl.rprop(0.01), max_steps=30)
+    n = len(traces)
+    jl.minimize(f, jnp.ones(2), jl.rprop(0.02), max_steps=30)
+    assert len(traces) == n
+    jl.minimize(f, jnp.ones(2), jl.rprop(0.02), max_steps=31)
+    assert len(traces) > n
+    n = len(traces)
+    jl.minimize(f, jnp.ones(2), jl.rprop(0.02, variant="rprop-"), max_steps=31)
+    assert len(traces) > n
+    g, g_traces = _traced_counter()
+    jl.minimize(g, jnp.ones(2), jl.rprop(0.02, variant="rprop-"), max_steps=31)
+    assert g_traces
+
+
+def test_least_squares_compiles_once_too():
+    traces = []
+
+    def r(w):
+        traces.append(1)
+        return jnp.array([10 * (w[1] - w[0] ** 2), 1 - w[0]])
+
+    for mu in (1e-3, 1e-2, 1.0):
+        out = jl.least_squares(r, jnp.array([-1.2, 1.0]) * mu, jl.levenberg_marquardt(damping=mu), max_steps=50)
+        assert out.reason_name == "gtol"
+        if mu == 1e-3:
+            once = len(traces)
+    assert len(traces) == once
+
+
+def test_plain_optax_transformations_are_cached_by_object():
+    f, traces = _traced_counter()
+    opt = optax.adam(0.01)
+    jl.minimize(f, jnp.zeros(2), opt, max_steps=20)
+    n = len(traces)
+    jl.minimize(f, jnp.ones(2), opt, max_steps=20)
+    assert len(traces) == n
+
+
+def test_a_factory_that_needs_a_python_float_still_runs():
+    def picky(learning_rate):
+        if learning_rate > 0.05:  # a Python decision on the float: it cannot be traced
+            return optax.sgd(learning_rate)
+        return optax.sgd(2 * learning_rate)
+
+    picky = jl.optimizers._recipe.rebuildable(picky)
+    f = lambda x: jnp.sum(x**2)  # noqa: E731
+    a = jl.minimize(f, jnp.ones(2), picky(0.1), max_steps=3, stall_steps=0)
+    b = jl.minimize(f, jnp.ones(2), optax.sgd(0.1), max_steps=3, stall_steps=0)
+    np.testing.assert_array_equal(a.params, b.params)
+
+
+def test_calls_under_jit_vmap_and_forward_and_reverse_mode_work_without_the_cache():
+    f = lambda x, a: jnp.sum((x - a) ** 2)  # noqa: E731
+    x0 = jnp.zeros(2)
+    programs.clear()
+    with jax.check_tracer_leaks():
+        jitted = jax.jit(lambda a: jl.minimize(lambda x: f(x, a), x0, jl.sgd(0.25)).params)(3.0)
+        np.testing.assert_allclose(jitted, [3.0, 3.0], rtol=1e-6)
+        values = jax.vmap(lambda lr: jl.minimize(lambda x: f(x, 1.0), x0, jl.sgd(lr), max_steps=5).value)(
+            jnp.array([0.1, 0.2, 0.5])
+        )
+        assert values.shape == (3,) and float(values[2]) == 0.0  # η = 1/2 solves it in one step
+        # forward mode through the loop: d x*(a)/da = 1 for x* = a, reached in one step by η = 1/2
+        dx = jax.jacfwd(lambda a: jl.minimize(lambda x: f(x, a), x0, jl.sgd(0.5), max_steps=3).params)(2.0)
+        np.testing.assert_allclose(dx, [1.0, 1.0], rtol=1e-12)
+        # reverse mode around a run (its result held constant): the outer gradient is taken
+        g = jax.grad(lambda a: a * jax.lax.stop_gradient(jl.minimize(lambda x: f(x, 1.0), x0, jl.sgd(0.25)).value + 2.0))(3.0)
+        assert float(g) == pytest.approx(2.0)
+    assert len(programs._PROGRAMS) == 0  # every call ran inside the caller's trace, uncached
+
+
+def test_the_cache_keeps_no_user_array_and_drops_a_program_with_its_function():
+    programs.clear()
+    data = jnp.arange(1.0, 4.0)
+    x0 = jnp.zeros(3)
+    data_ref, x0_ref = weakref.ref(data), weakref.ref(x0)
+
+    def f(x):
+        return jnp.sum((x - data) ** 2)
+
+    r = jl.minimize(f, x0, jl.sgd(0.25))
+    assert len(programs._PROGRAMS) == 1 and r.reason_name == "gtol"
+    del x0, r
+    gc.collect()
+    assert x0_ref() is None  # an argument, never kept
+    del f, data
+    gc.collect()
+    assert data_ref() is None and len(programs._PROGRAMS) == 0  # dropped with its function
+
+
+def test_an_optax_transformation_closing_over_an_array_is_not_kept_alive():
+    programs.clear()
+    scale = jnp.asarray(0.25)
+    scale_ref = weakref.ref(scale)
+    opt = optax.GradientTransformation(
+        lambda p: optax.EmptyState(), lambda u, s, p=None: (jax.tree.map(lambda g: -scale * g, u), s)
+    )
+    f = lambda x: jnp.sum(x**2)  # noqa: E731
+    r = jl.minimize(f, jnp.ones(2), opt)
+    assert r.reason_name == "gtol" and len(programs._PROGRAMS) == 1
+    del opt, scale, r
+    gc.collect()
+    assert scale_ref() is None and len(programs._PROGRAMS) == 0
+
+
+def test_the_cache_is_bounded(monkeypatch):
+    monkeypatch.setattr(programs, "MAX_PROGRAMS", 4)  # the bound is read at each insertion
+    programs.clear()
+    keep = []
+    for i in range(programs.MAX_PROGRAMS + 5):
+        f = lambda x, i=i: jnp.sum((x - i) ** 2)  # noqa: E731
+        keep.append(f)
+        jl.minimize(f, jnp.zeros(1), jl.sgd(0.25), max_steps=2)
+    assert len(programs._PROGRAMS) == programs.MAX_PROGRAMS
+
+
+def test_bad_input_still_fails_before_compiling_on_a_cache_hit():
+    f, traces = _traced_counter()
+    jl.minimize(f, jnp.zeros(2), jl.adam(0.01), max_steps=5)
+    n = len(traces)
+    with pytest.raises(ValueError, match="gtol"):
+        jl.minimize(f, jnp.zeros(2), jl.adam(0.01), max_steps=5, gtol=-1.0)
+    with pytest.raises(ValueError, match="learning_rate"):
+        jl.minimize(f, jnp.zeros(2), jl.adam(-0.01), max_steps=5)
+    assert len(traces) == n
+
+
+# --------------------------------------------------------------------------------------------
+# One divergence rule and the same counts in fit and the sweeps
+# --------------------------------------------------------------------------------------------
+
+
+def _linear_data(n=12):
+    x = jnp.linspace(-1.0, 1.0, n)
+    return (jnp.stack([x, x**2], axis=1), 2.0 * x - x**2)
+
+
+def _mse(w, batch):
+    return jnp.mean((batch[0] @ w - batch[1]) ** 2)
+
+
+def test_fit_stops_at_the_last_finite_point_and_says_where():
+    """η = 1e200: the first step is finite but huge, the second overflows the loss to inf. fit
+    stops there, keeps the last finite parameters, and its history says epoch 0, step 1."""
+    data = _linear_data()
+    w, hist = jl.fit(_mse, jnp.zeros(2), data, jl.sgd(1e200), epochs=5, batch_size=4, key=jax.random.key(0),
+                     progress=False)  # fmt: skip
+    assert hist.reason == "diverged" and (hist.stopped_epoch, hist.stopped_step) == (0, 1)
+    assert np.all(np.isfinite(np.asarray(w))) and np.any(np.asarray(w) != 0)  # the step-1 point
+    assert np.isfinite(hist.step_losses[0, 0]) and np.isnan(hist.step_losses[0, 1:]).all()
+    assert np.isnan(hist.train_loss).all() and np.isnan(hist.step_losses[1:]).all()
+    ok_w, ok = jl.fit(_mse, jnp.zeros(2), data, jl.sgd(0.1), epochs=5, batch_size=4, key=jax.random.key(0),
+                      progress=False)  # fmt: skip
+    assert ok.reason == "max_steps" and ok.stopped_epoch is None and ok.num_steps == 15
+    assert ok.num_fun_evals == ok.num_grad_evals == 15  # one batch evaluation a step
+
+
+def test_fit_compiles_once_across_learning_rates():
+    traces = []
+
+    def loss(w, batch):
+        traces.append(1)
+        return _mse(w, batch)
+
+    data = _linear_data()
+    for lr in (0.05, 0.1, 0.2):
+        jl.fit(loss, jnp.zeros(2), data, jl.momentum(lr, beta=0.5), epochs=3, batch_size=4, key=jax.random.key(1),
+               progress=False)  # fmt: skip
+        if lr == 0.05:
+            once = len(traces)
+    assert len(traces) == once
+
+
+def test_sweep_rows_count_and_stop_like_single_runs():
+    """A vmapped line search runs its loop until every row is done; each row still counts only
+    its own trials: the counts equal those of ``minimize`` with the same configuration."""
+    cg = lambda c1: jl.nonlinear_cg(line_search=jl.scale_by_armijo_line_search(c1=c1))  # noqa: E731
+    b = get_problem("beale")
+    c1s = [1e-4, 0.1, 0.3]
+    r = jl.sweep(cg, {"c1": c1s}, b.fun, jnp.asarray(b.x0), steps=6)
+    assert r.reason_names == ["max_steps"] * 3
+    for i, c1 in enumerate(c1s):
+        one = jl.minimize(b.fun, jnp.asarray(b.x0), cg(c1), max_steps=6, gtol=0.0, stall_steps=0)
+        assert one.reason_name == "max_steps"
+        assert (r.num_fun_evals[i], r.num_grad_evals[i]) == (int(one.num_fun_evals), int(one.num_grad_evals))
+    blow = jl.sweep(jl.sgd, {"learning_rate": [0.1, 1e300]}, lambda x: jnp.sum(x**2), jnp.ones(2), steps=5)
+    assert blow.reason_names == ["max_steps", "diverged"]
+    assert blow.num_fun_evals.tolist() == [6, 2]  # x0, then each step; the diverging step is counted
+
+
+def test_sweep_fit_rows_say_why_they_stopped():
+    g = {"learning_rate": [0.1, 1e200]}
+    r = jl.sweep_fit(jl.sgd, g, _mse, jnp.zeros(2), _linear_data(), epochs=3, batch_size=4, key=jax.random.key(0))
+    assert r.reason_names == ["max_steps", "diverged"] and r.num_fun_evals[0] == 9
+
+
+def test_sweeps_compile_once_per_factory_and_function():
+    traces = []
+
+    def loss(w, batch):
+        traces.append(1)
+        return _mse(w, batch)
+
+    def make(learning_rate, beta):
+        return jl.momentum(learning_rate, beta=beta)
+
+    data = _linear_data()
+    for lrs in ([0.05, 0.1], [0.2, 0.3]):  # new rates, same factory, loss and shapes
+        jl.sweep_fit(make, {"learning_rate": lrs, "beta": [0.5]}, loss, jnp.zeros(2), data, epochs=2, batch_size=4,
+                     key=jax.random.key(0))  # fmt: skip
+        if lrs[0] == 0.05:
+            once = len(traces)
+    assert len(traces) == once
+    f, f_traces = _traced_counter()
+    for lrs in ([0.05, 0.1], [0.2, 0.3]):
+        jl.sweep(make, {"learning_rate": lrs, "beta": [0.5]}, f, jnp.zeros(2), steps=5)
+        if lrs[0] == 0.05:
+            once = len(f_traces)
+    assert len(f_traces) == once
