@@ -144,8 +144,28 @@ def check_choice(name: str, value: Any, choices: Sequence[str]) -> None:
         raise ValueError(f"{name} must be one of {listed}; got {value!r}")
 
 
+def _is_number_like(value: Any) -> bool:
+    """A real number, a real NumPy/JAX array or scalar, or a tracer (not a bool, string, None, list)."""
+    if isinstance(value, jax.core.Tracer):
+        return True
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, numbers.Real):
+        return True
+    if isinstance(value, (np.ndarray, np.generic, jax.Array)):
+        return np.issubdtype(value.dtype, np.integer) or np.issubdtype(value.dtype, np.floating)
+    return False
+
+
 def check_learning_rate(learning_rate: Any, name: str = "learning_rate", allow_schedule: bool = True) -> None:
-    """A learning rate is a non-negative number, array, tracer or (if allowed) an optax schedule."""
+    """A learning rate is a non-negative number, array, tracer or (if allowed) an optax schedule.
+
+    ``None`` is refused: optax reads it as "no scaling", which would drop the −η sign and turn
+    descent into ascent.
+    """
+    if not callable(learning_rate) and not _is_number_like(learning_rate):
+        kinds = "a number ≥ 0, a real array of them" + (" or an optax schedule" if allow_schedule else "")
+        raise TypeError(f"{name} must be {kinds}; got {type(learning_rate).__name__} {learning_rate!r}")
     if callable(learning_rate):
         if not allow_schedule:
             raise TypeError(

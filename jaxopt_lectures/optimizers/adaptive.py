@@ -50,6 +50,16 @@ def _is_zero(x: Any) -> bool:
     return is_concrete_zero(x)
 
 
+def _no_momentum(momentum: Any) -> bool:
+    """Leave the momentum link out? Only for a Python number 0, decided by its type and value.
+
+    An array or a tracer always gets the link (with α = 0 it computes the same step), so the
+    chain has the same links whether ``momentum`` is concrete or traced — as under
+    ``optax.inject_hyperparams``, which passes an array to ``init`` and a tracer under ``jit``.
+    """
+    return type(momentum) in (int, float) and momentum == 0
+
+
 def divide_by_root(
     g: jax.Array, s: jax.Array, eps: jax.Array, eps_in_sqrt: bool, eps_positive: bool = False
 ) -> jax.Array:
@@ -262,7 +272,7 @@ def rmsprop(
     ]
     if nesterov:
         parts.append(scale_by_nesterov(momentum))
-    elif not _is_zero(momentum):
+    elif not _no_momentum(momentum):
         parts.append(scale_by_momentum(momentum, form="classic"))
     return chain(*parts)
 

@@ -169,7 +169,9 @@ def scale_by_rprop(
             return dec.astype(g.dtype), code, step.astype(g.dtype), dw_out
 
         dec, code, step, dw = leafwise(leaf, updates, state.code, state.step_size, state.prev_step, n_out=4)
-        return dec, RpropState(code, step, dw, value if needs_value else None)
+        # without backtracking there is no Δw to keep: None, as init made it (a tree of None
+        # leaves would change the state's structure after the first update)
+        return dec, RpropState(code, step, dw if backtrack else None, value if needs_value else None)
 
     return extra_args_transformation(init, update)
 
