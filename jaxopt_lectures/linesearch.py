@@ -319,6 +319,25 @@ def _cubic_step(a, fa, da, b, fb, db):
     return theta, gamma
 
 
+def _gamma_plus_theta(gamma_signed, theta, da, db):
+    """γ ± θ as it enters p = (γ − d) + θ, without the cancellation of γ against θ.
+
+    When γ and θ have opposite signs and |γ| ≈ |θ| (a trial far past the minimum of a badly scaled
+    φ: θ ~ 10²⁴ while the derivative term is ~10¹⁶) the plain sum rounds to 0 in float32, the
+    interpolated step collapses onto the bracket end and the search gives up with α = 0. From
+    γ² = θ² − da·db: γ − |θ| = −da·db / (γ + |θ|), exact to rounding (scaled by s against overflow).
+    With the same signs, or when the square root was clipped at 0, the plain sum has no
+    cancellation and is kept (the iterates of scipy's ``dcstep`` to the bit in those cases).
+    """
+    gamma = jnp.abs(gamma_signed)
+    s = jnp.maximum(jnp.maximum(jnp.abs(theta), jnp.abs(da)), jnp.abs(db))
+    s = jnp.where(s == 0, 1.0, s)
+    denominator = (gamma + jnp.abs(theta)) / s
+    stable = jnp.sign(gamma_signed) * (-(da / s) * (db / s) / jnp.where(denominator == 0, 1.0, denominator)) * s
+    opposite = (gamma_signed * theta < 0) & (gamma > 0)
+    return jnp.where(opposite, stable, gamma_signed + theta)
+
+
 def _mt_step(stx, fx, dx, sty, fy, dy, stp, fp, dp, brackt, stmin, stmax):
     """One interval update and trial step of Moré & Thuente's ``dcstep`` (their §4, cases 1–4).
 
@@ -329,18 +348,19 @@ def _mt_step(stx, fx, dx, sty, fy, dy, stp, fp, dp, brackt, stmin, stmax):
     # case 1: higher value — the minimum is bracketed; cubic, or halfway to the quadratic step
     theta, gamma = _cubic_step(stx, fx, dx, stp, fp, dp)
     gamma1 = jnp.where(stp < stx, -gamma, gamma)
-    p, q = (gamma1 - dx) + theta, ((gamma1 - dx) + gamma1) + dp
+    p, q = _gamma_plus_theta(gamma1, theta, dx, dp) - dx, ((gamma1 - dx) + gamma1) + dp
     stpc1 = stx + (p / q) * (stp - stx)
     stpq1 = stx + ((dx / ((fx - fp) / (stp - stx) + dx)) / 2.0) * (stp - stx)
     step1 = jnp.where(jnp.abs(stpc1 - stx) < jnp.abs(stpq1 - stx), stpc1, stpc1 + (stpq1 - stpc1) / 2.0)
     # case 2: lower value, derivatives of opposite sign — bracketed; cubic or secant, the farther
     gamma2 = jnp.where(stp > stx, -gamma, gamma)
-    p, q = (gamma2 - dp) + theta, ((gamma2 - dp) + gamma2) + dx
+    p2 = _gamma_plus_theta(gamma2, theta, dx, dp) - dp  # (γ − dp) + θ, cases 2 and 3
+    p, q = p2, ((gamma2 - dp) + gamma2) + dx
     stpc2 = stp + (p / q) * (stx - stp)
     stpq = stp + (dp / (dp - dx)) * (stx - stp)  # secant step
     step2 = jnp.where(jnp.abs(stpc2 - stp) > jnp.abs(stpq - stp), stpc2, stpq)
     # case 3: lower value, same sign, derivative shrinking — cubic if it heads the right way
-    p, q = (gamma2 - dp) + theta, (gamma2 + (dx - dp)) + gamma2
+    p, q = p2, (gamma2 + (dx - dp)) + gamma2
     r = p / q
     stpc3 = jnp.where((r < 0) & (gamma2 != 0), stp + r * (stx - stp), jnp.where(stp > stx, stmax, stmin))
     near = jnp.where(jnp.abs(stpc3 - stp) < jnp.abs(stpq - stp), stpc3, stpq)
@@ -351,7 +371,7 @@ def _mt_step(stx, fx, dx, sty, fy, dy, stp, fp, dp, brackt, stmin, stmax):
     # case 4: lower value, same sign, derivative not shrinking — cubic with the far end, or a limit
     theta4, gamma4 = _cubic_step(sty, fy, dy, stp, fp, dp)
     gamma4 = jnp.where(stp > sty, -gamma4, gamma4)
-    p, q = (gamma4 - dp) + theta4, ((gamma4 - dp) + gamma4) + dy
+    p, q = _gamma_plus_theta(gamma4, theta4, dy, dp) - dp, ((gamma4 - dp) + gamma4) + dy
     step4 = jnp.where(brackt, stp + (p / q) * (sty - stp), jnp.where(stp > stx, stmax, stmin))
 
     case1, case2 = fp > fx, (fp <= fx) & (sgnd < 0)

@@ -159,6 +159,7 @@ def _run(
         return _loop(fun, residual_fn, x0, optimizer, tols, **settings)
 
     kind = "minimize" if residual_fn is None else "least_squares"
+    residuals = residual_fn is not None  # the program must not hold the user's functions, only weakly
     static = (tuple(sorted(settings.items())),)
 
     def run(split):
@@ -168,7 +169,7 @@ def _run(
             def program(x0, floats, tols):
                 f = get_user()
                 opt = programs.rebuild(opt_static, floats, [get() for get in get_objects])
-                return _loop(*((f, None) if residual_fn is None else (None, f)), x0, opt, tols, **settings)
+                return _loop(*((None, f) if residuals else (f, None)), x0, opt, tols, **settings)
 
             return program
 

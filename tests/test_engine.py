@@ -431,3 +431,51 @@ def test_sweeps_compile_once_per_factory_and_function():
         if lrs[0] == 0.05:
             once = len(f_traces)
     assert len(f_traces) == once
+
+
+_MEMORY = """
+import gc, os, sys
+import jax, jax.numpy as jnp
+import jaxopt_lectures as jl
+
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+x0 = jnp.array([-1.2, 1.0])
+
+def call(i):
+    a = 1.0 + 1e-3 * i  # a new function each call: a new program
+    kind = i % 3
+    if kind == 0:
+        jl.minimize(lambda x: (a - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2, x0, jl.sgd(1e-3), max_steps=20)
+    elif kind == 1:
+        jl.least_squares(lambda x: jnp.array([a - x[0], 10 * (x[1] - x[0] ** 2)]), x0, jl.levenberg_marquardt(),
+                         max_steps=20)
+    else:
+        jl.sweep(jl.sgd, {"learning_rate": [1e-3, 2e-3]}, lambda x: (a - x[0]) ** 2 + x[1] ** 2, x0, steps=20)
+
+for i in range(30):  # warm up: jax's own one-off caches
+    call(i)
+gc.collect()
+before = rss_mb()
+for i in range(30, 330):
+    call(i)
+gc.collect()
+print(rss_mb() - before)
+"""
+
+
+@pytest.mark.slow
+def test_three_hundred_eager_calls_with_new_functions_stay_within_100_mb():
+    """Each eager call with a new function compiles a program; the cache drops it with the function
+    (before: a least-squares program kept its residual function alive, 2–4 MB a call)."""
+    import subprocess
+    import sys
+
+    from hang_guard import HANG_GUARD_SECONDS
+
+    proc = subprocess.run([sys.executable, "-c", _MEMORY], capture_output=True, text=True, timeout=HANG_GUARD_SECONDS)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    grown = float(proc.stdout.strip().splitlines()[-1])
+    assert grown < 100.0, f"the process grew by {grown:.0f} MB over 300 calls"

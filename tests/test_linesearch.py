@@ -365,3 +365,32 @@ def test_more_thuente_takes_scipys_dcsrch_steps(name, alpha0):
     assert not bool(s.failed)
     np.testing.assert_allclose(alpha_of(s), a_ref, rtol=1e-8)
     assert int(s.num_evals) == len(calls)
+
+
+# --------------------------------------------------------------------------------------------
+# Badly scaled problems: the cubic step after a large overshoot (issue 14)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1e4, 1e6])
+def test_more_thuente_after_a_huge_overshoot_in_float32_still_steps(scale):
+    """f = (s w₀)² + w₁² from (1, 1) along −∇f: the unit trial overshoots by ~10⁸ (θ ~ 10²⁴ against
+    derivative terms ~10¹⁶). The plain (γ − dx) + θ cancelled to 0 in float32, the next trial was
+    α = 0 and the search gave up; the cancellation-free form interpolates α ≈ 1/(2s²)."""
+    f = lambda w: (scale * w[0]) ** 2 + w[1] ** 2  # noqa: E731
+    w = jnp.ones(2, jnp.float32)
+    g = jax.grad(f)(w)
+    opt = optax.chain(optax.scale(-1.0), jl.scale_by_wolfe_line_search())
+    _, s = opt.update(g, opt.init(w), w, value=f(w), grad=g, value_fn=f)
+    assert not bool(s[1].failed) and float(s[1].value) < 0.01 * float(f(w))
+    assert float(s[1].step_size) == pytest.approx(0.5 / scale**2, rel=1e-2)
+
+
+@pytest.mark.parametrize(("scale", "dtype"), [(s, jnp.float64) for s in (1e2, 1e4, 1e6, 1e8)]
+                         + [(s, jnp.float32) for s in (1e2, 1e4, 1e6)])  # fmt: skip
+@pytest.mark.parametrize("method", ["bfgs", "lbfgs"])
+def test_quasi_newton_on_badly_scaled_quadratics_converges(method, scale, dtype):
+    """As scipy's BFGS does, in a few steps (before the fix BFGS ended at f = s², unchanged)."""
+    f = lambda w: (scale * w[0]) ** 2 + w[1] ** 2  # noqa: E731
+    r = jl.minimize(f, jnp.ones(2, dtype), getattr(jl, method)(), max_steps=100)
+    assert r.reason_name == "gtol" and int(r.num_steps) <= 10, (r.reason_name, int(r.num_steps), float(r.value))
