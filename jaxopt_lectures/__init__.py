@@ -5,14 +5,14 @@ argument the optax way), so it drops into ``optax.chain``, ``optax.MultiSteps`` 
 Equinox training loop. The specification is ALGORITHMS.md; each docstring cites its section.
 """
 
-from . import init, registry, schedules
+from . import checkpoint, init, registry, schedules
 from .optimizers import *  # noqa: F403  (the flat public API)
 from .optimizers import __all__ as _optimizers_all
 from .solve import OptimizeResult, least_squares, minimize
 from .train import fit
 
 __version__ = "0.1.0"
-__all__ = ["OptimizeResult", "fit", "init", "least_squares", "minimize", "registry", "schedules", *_optimizers_all]
+__all__ = ["OptimizeResult", "checkpoint", "fit", "init", "least_squares", "minimize", "registry", "schedules", *_optimizers_all]
 from .linesearch import *  # noqa: E402,F403  (step rules, ALGORITHMS.md §6)
 __all__ += linesearch.__all__  # noqa: F405  (the submodule is bound by the import above)
 from .second_order import *  # noqa: E402,F403  (curvature methods, ALGORITHMS.md §7)

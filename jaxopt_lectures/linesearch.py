@@ -156,22 +156,23 @@ def _backtrack(phi: Callable, accept: Callable, alpha0: jax.Array, shrink: Any, 
     zero = jnp.zeros((), dtype)
 
     def cond(s):
-        k, _, done, _, _ = s
+        k, _, done, _, _, _ = s
         return (~done) & (k < max_steps)
 
     def body(s):
-        k, alpha, _, best_a, best_v = s
+        k, alpha, _, _, best_a, best_v = s
         v = phi(alpha)
         done = accept(alpha, v)
         better = v < best_v
         best_a, best_v = jnp.where(better, alpha, best_a), jnp.where(better, v, best_v)
         next_alpha = jnp.where(done, alpha, alpha * jnp.asarray(shrink, dtype))
-        return k + 1, next_alpha, done, best_a, best_v
+        return k + 1, next_alpha, done, v, best_a, best_v
 
-    init = (jnp.int32(0), jnp.asarray(alpha0, dtype), jnp.array(False), zero, f0)
-    k, alpha, done, best_a, best_v = jax.lax.while_loop(cond, body, init)
-    # on success the last trial was accepted; it is also the best so far for these rules
-    return jnp.where(done, alpha, best_a), best_v, k, ~done
+    init = (jnp.int32(0), jnp.asarray(alpha0, dtype), jnp.array(False), f0, zero, f0)
+    k, alpha, done, last_v, best_a, best_v = jax.lax.while_loop(cond, body, init)
+    # on success the last trial was accepted, and φ there is what the state reports — not the
+    # lowest φ seen: under Armijo a longer trial may have been lower and still failed the test
+    return jnp.where(done, alpha, best_a), jnp.where(done, last_v, best_v), k, ~done
 
 
 @rebuildable

@@ -66,6 +66,10 @@ class FitHistory(NamedTuple):
       num_steps: optimizer steps taken (the diverging one included).
       num_fun_evals, num_grad_evals, num_hvp_evals: evaluations of the loss on minibatches (the
         per-epoch losses on all data not counted), line-search trials included.
+      opt_state: the optimizer state after the last step, and ``next_epoch`` the index of the epoch
+        a continuation starts with: ``fit(…, opt_state=h.opt_state, initial_epoch=h.next_epoch)``
+        with the same ``key`` continues the run exactly (the same minibatches, bitwise the same
+        numbers as one longer run).
     """
 
     train_loss: np.ndarray
@@ -78,6 +82,8 @@ class FitHistory(NamedTuple):
     num_fun_evals: int = 0
     num_grad_evals: int = 0
     num_hvp_evals: int = 0
+    opt_state: Any = None
+    next_epoch: int = 0
 
 
 def _num_examples(data: Any, name: str = "data") -> int:
@@ -241,6 +247,7 @@ def fit(
     validation_data: Any = None,
     progress: bool | None = None,
     opt_state: Any = None,
+    initial_epoch: int = 0,
 ) -> tuple[Any, FitHistory]:
     """Train ``params`` on ``data`` with minibatches for ``epochs`` epochs.
 
@@ -259,6 +266,9 @@ def fit(
       progress: tqdm bar over epochs with the current losses (on stderr); default on when
         stderr is a terminal. It updates about 100 times per run (every epoch up to 100).
       opt_state: continue from this optimizer state instead of ``optimizer.init(params)``.
+      initial_epoch: the index of the first epoch (its minibatches come from
+        ``fold_in(key, initial_epoch)``): with ``opt_state`` and a previous run's
+        ``history.next_epoch``, a resumed run equals one uninterrupted run.
 
     Returns:
       ``(params, history)`` with a :class:`FitHistory`.
@@ -276,6 +286,8 @@ def fit(
     if validation_data is not None:
         _num_examples(validation_data, "validation_data")
     epochs = int(epochs)
+    check_integer("initial_epoch", initial_epoch, low=0, why="the index of the first epoch")
+    start = int(initial_epoch)
     batch_size = None if sampling == "full" else int(batch_size)
     steps_per_epoch = 1 if sampling == "full" else n // batch_size
     fresh = opt_state is None
@@ -287,7 +299,7 @@ def fit(
     outs = []
     try:
         for c in range(num_chunks):
-            args = (carry, c == 0, fresh, floats, data, validation_data, key, c * chunk, epochs)
+            args = (carry, c == 0, fresh, floats, data, validation_data, key, start + c * chunk, start + epochs)
             try:
                 carry, out = run(*args)
             except programs.TRACER_ERRORS:  # a factory that needs a float as a Python value
@@ -316,7 +328,8 @@ def fit(
     stopped = None
     if reason == engine.DIVERGED:
         last = max(int(carry.k) - 1, 0)  # the step that produced the non-finite number
-        stopped = divmod(last, steps_per_epoch)
+        epoch, step = divmod(last, steps_per_epoch)
+        stopped = (start + epoch, step)
     history = FitHistory(
         train_loss=train,
         val_loss=val if validation_data is not None else None,
@@ -328,5 +341,7 @@ def fit(
         num_fun_evals=int(carry.evaluations.fun),
         num_grad_evals=int(carry.evaluations.grad),
         num_hvp_evals=int(carry.evaluations.hvp),
+        opt_state=carry.opt_state,
+        next_epoch=start + epochs,
     )
     return carry.params, history

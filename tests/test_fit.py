@@ -382,3 +382,45 @@ def test_second_fit_with_the_same_loss_and_optimizer_does_not_compile(caplog):
     assert hist.train_loss.shape == (70,) and hist.val_loss is None  # no validation_data
     # nothing compiled: not the run, nor an eager helper op
     assert not [r.getMessage() for r in caplog.records if "Compiling" in r.getMessage()]
+
+
+def test_ten_epochs_then_ten_more_from_a_checkpoint_equal_twenty_bitwise(tmp_path):
+    """fit returns its optimizer state and the next epoch; a run saved with ``jl.checkpoint``,
+    restored into a fresh template and continued draws the same minibatches (epoch e from
+    fold_in(key, e)) and gives bitwise the numbers of one uninterrupted run."""
+    loss, data = _linreg(n=24)
+    key = jax.random.key(7)
+    opt = jl.adam(0.05)
+    kw = {"batch_size": 5, "key": key, "progress": False}
+    w20, h20 = fit(loss, jnp.zeros(3), data, opt, epochs=20, **kw)
+    w10, h10 = fit(loss, jnp.zeros(3), data, opt, epochs=10, **kw)
+    assert h10.next_epoch == 10 and h20.next_epoch == 20
+    path = tmp_path / "run.npz"
+    jl.checkpoint.save(path, {"params": w10, "opt_state": h10.opt_state, "epoch": h10.next_epoch, "key": key})
+    template = {"params": jnp.zeros(3), "opt_state": opt.init(jnp.zeros(3)), "epoch": 0, "key": jax.random.key(0)}
+    back = jl.checkpoint.restore(path, like=template)
+    w, h = fit(loss, back["params"], data, opt, epochs=10, opt_state=back["opt_state"],
+               initial_epoch=int(back["epoch"]), **{**kw, "key": back["key"]})  # fmt: skip
+    np.testing.assert_array_equal(np.asarray(w), np.asarray(w20))
+    np.testing.assert_array_equal(np.concatenate([h10.train_loss, h.train_loss]), h20.train_loss)
+    np.testing.assert_array_equal(np.concatenate([h10.step_losses, h.step_losses]), h20.step_losses)
+    jax.tree.map(np.testing.assert_array_equal, h.opt_state, h20.opt_state)
+
+
+def test_a_checkpoint_that_does_not_fit_its_template_names_the_path(tmp_path):
+    path = tmp_path / "c.npz"
+    jl.checkpoint.save(path, {"w": jnp.ones(3), "b": jnp.zeros(())})
+    with pytest.raises(ValueError, match=r"\['w'\].*stored float.*\[3\].*template float.*\[4\]"):
+        jl.checkpoint.restore(path, like={"w": jnp.ones(4), "b": jnp.zeros(())})
+    with pytest.raises(ValueError, match=r"\['c'\] is missing"):
+        jl.checkpoint.restore(path, like={"w": jnp.ones(3), "b": jnp.zeros(()), "c": jnp.zeros(2)})
+    with pytest.raises(ValueError, match="initial_epoch"):
+        loss, data = _linreg(n=8)
+        fit(loss, jnp.zeros(3), data, jl.sgd(0.1), epochs=1, batch_size=4, key=jax.random.key(0), initial_epoch=-1)
+
+
+def test_the_checkpoint_module_example_runs():
+    import doctest
+
+    result = doctest.testmod(jl.checkpoint)
+    assert result.attempted > 0 and result.failed == 0

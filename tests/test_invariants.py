@@ -123,3 +123,12 @@ def test_a_learning_rate_that_is_not_a_number_is_refused_by_name(name, bad):
     spec = registry.get(name)
     with pytest.raises(TypeError, match="learning_rate must be a number"):
         spec.make(learning_rate=bad)
+
+
+def test_centered_rmsprop_refuses_a_zero_decay():
+    """γ = 0 makes the centred variance s − m̄² = g² − g² = 0 at every step: the step was η g/√ε."""
+    import jaxopt_lectures as jl
+
+    with pytest.raises(ValueError, match=r"decay must lie in \(0, 1\) with centered=True"):
+        jl.rmsprop(0.01, decay=0.0, centered=True)
+    jl.rmsprop(0.01, decay=0.0)  # uncentred γ = 0 is plain g/√(g² + ε): allowed

@@ -394,3 +394,16 @@ def test_quasi_newton_on_badly_scaled_quadratics_converges(method, scale, dtype)
     f = lambda w: (scale * w[0]) ** 2 + w[1] ** 2  # noqa: E731
     r = jl.minimize(f, jnp.ones(2, dtype), getattr(jl, method)(), max_steps=100)
     assert r.reason_name == "gtol" and int(r.num_steps) <= 10, (r.reason_name, int(r.num_steps), float(r.value))
+
+
+def test_armijo_reports_the_value_at_the_step_it_accepted():
+    """f(x) = −x − 0.2x² + 0.4x³ from 0 along +1 with c1 = 0.9: α = 1 gives φ = −0.8, lower but
+    above the Armijo line (−0.9), and is refused; α = ½ gives φ = −0.5 ≤ −0.45 and is taken. The
+    state reports φ(½) = −0.5 (it used to report the lowest φ seen, −0.8)."""
+    f = lambda x: jnp.sum(-x - 0.2 * x**2 + 0.4 * x**3)  # noqa: E731
+    x = jnp.zeros(1)
+    g = jax.grad(f)(x)
+    opt = optax.chain(optax.scale(-1.0), jl.scale_by_armijo_line_search(c1=0.9))
+    _, s = opt.update(g, opt.init(x), x, value=f(x), grad=g, value_fn=f)
+    assert float(s[1].step_size) == 0.5 and not bool(s[1].failed)
+    assert float(s[1].value) == pytest.approx(-0.5, abs=1e-15)

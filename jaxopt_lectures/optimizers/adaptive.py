@@ -177,6 +177,9 @@ def scale_by_rmsprop(
     ‖g‖² over all parameters (L3 eq. 35).
     """
     check_range("decay", decay, low=0.0, high=1.0, high_open=True)
+    if centered and _is_zero(decay):
+        # γ = 0: s = g² and m̄ = g, so the variance estimate s − m̄² is 0 at every step
+        raise ValueError("decay must lie in (0, 1) with centered=True (γ = 0 makes s − m̄² ≡ 0); got 0")
     check_range("eps", eps, low=0.0)
     eps_positive = is_concrete_positive(eps)  # then no 0/0 guard is needed
     check_choice("init", init, RMSPROP_INITS)
