@@ -188,7 +188,7 @@ def scale_by_adamax(
             if eps_positive:
                 out = m_hat / denom
             else:
-                out = jnp.where(denom > 0, m_hat / jnp.where(denom > 0, denom, 1), 0)
+                out = jnp.where(denom == 0, 0, m_hat / jnp.where(denom == 0, 1, denom))  # NaN stays NaN
             return out.astype(g.dtype), m.astype(g.dtype), u.astype(g.dtype)
 
         out, mu, nu = leafwise(leaf, updates, state.mu, state.nu, n_out=3)

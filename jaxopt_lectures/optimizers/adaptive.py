@@ -74,16 +74,16 @@ def divide_by_root(
         t = s + eps
         if not guard:
             return g * jax.lax.rsqrt(t)
-        return jnp.where(t > 0, g * jax.lax.rsqrt(jnp.where(t > 0, t, 1)), 0)
+        return jnp.where(t == 0, 0, g * jax.lax.rsqrt(jnp.where(t == 0, 1, t)))  # NaN stays NaN
     t = jnp.sqrt(s) + eps
     if not guard:
         return g / t
-    return jnp.where(t > 0, g / jnp.where(t > 0, t, 1), 0)
+    return jnp.where(t == 0, 0, g / jnp.where(t == 0, 1, t))  # NaN stays NaN
 
 
 def _safe_div(a: jax.Array, b: jax.Array) -> jax.Array:
     """a/b, and 0 where b = 0 (there a = 0 too in the callers: g = 0 and ε = 0)."""
-    return jnp.where(b > 0, a / jnp.where(b > 0, b, 1), 0)
+    return jnp.where(b == 0, 0, a / jnp.where(b == 0, 1, b))  # only the exact 0/0 is 0: NaN stays NaN
 
 
 # --------------------------------------------------------------------------------------------
