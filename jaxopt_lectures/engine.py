@@ -52,7 +52,7 @@ import jax.numpy as jnp
 import optax
 
 from .linesearch import WolfeLineSearchState
-from .optimizers._base import Evaluations, all_finite, global_sq_norm
+from .optimizers._base import Evaluations, all_finite, global_norm
 
 __all__ = [
     "REASONS",
@@ -148,7 +148,7 @@ class Loop(NamedTuple):
 
 
 def _norm(tree: Any) -> jax.Array:
-    return jnp.sqrt(global_sq_norm(tree))
+    return global_norm(tree)  # scaled: no overflow for finite float32 gradients of 1e20 and more
 
 
 def _eps(params: Any, value: jax.Array) -> jax.Array:

@@ -479,3 +479,24 @@ def test_three_hundred_eager_calls_with_new_functions_stay_within_100_mb():
     assert proc.returncode == 0, proc.stderr[-3000:]
     grown = float(proc.stdout.strip().splitlines()[-1])
     assert grown < 100.0, f"the process grew by {grown:.0f} MB over 300 calls"
+
+
+def test_the_gradient_norm_of_a_huge_finite_float32_gradient_is_finite():
+    """‖g‖ as √Σg² overflows in float32 for |gᵢ| ≳ 1.8e19; the loop's norm is scaled by max|gᵢ|."""
+    f = lambda x: jnp.sum(1e30 * x)  # noqa: E731  (∇f = 1e30 in every coordinate, finite in float32)
+    r = jl.minimize(f, jnp.zeros(4, jnp.float32), jl.sgd(0.0), max_steps=1, stall_steps=0)
+    assert np.isfinite(float(r.grad_norm)) and float(r.grad_norm) == pytest.approx(2e30, rel=1e-6)
+
+
+def test_complex_parameters_are_refused_by_name():
+    with pytest.raises(TypeError, match="complex parameters are not supported"):
+        jl.adam(0.1).init({"z": jnp.ones(2, jnp.complex64)})
+
+
+def test_gradients_unlike_the_parameters_are_refused_by_path():
+    opt = jl.adam(0.1)
+    params = {"w": jnp.ones(2), "b": jnp.ones(())}
+    with pytest.raises(ValueError, match=r"updates \(gradients\)\['w'\] has shape \(3,\), but params\['w'\] has shape \(2,\)"):
+        opt.update({"w": jnp.ones(3), "b": jnp.ones(())}, opt.init(params), params)
+    with pytest.raises(ValueError, match="tree structure of params"):
+        opt.update({"w": jnp.ones(2)}, opt.init(params), params)

@@ -189,15 +189,38 @@ def require_extra_args(who: str, **named: Any) -> None:
 
 
 def check_float_params(tree: Any, what: str = "params") -> None:
-    """Raise ``TypeError`` when any leaf is not a floating-point (or complex) array."""
+    """Raise ``TypeError`` when any leaf is not a real floating-point array.
+
+    Complex parameters are refused: the lectures' formulas square g (g², not |g|² = g ḡ), which
+    for complex g is not a magnitude, so the adaptive methods would silently go wrong.
+    """
     leaves, _ = jax.tree_util.tree_flatten_with_path(tree)
     for path, leaf in leaves:
         dtype = jnp.result_type(leaf)
-        if not jnp.issubdtype(dtype, jnp.inexact):
+        if not jnp.issubdtype(dtype, jnp.floating):
             where = jax.tree_util.keystr(path) or "<root>"
+            kind = "complex parameters are not supported" if jnp.issubdtype(dtype, jnp.complexfloating) else (
+                "cast with .astype(jnp.float32) or similar")
             raise TypeError(
-                f"{what}{where} has dtype {dtype}; optimizers of jaxopt_lectures update "
-                "floating-point parameters only (cast with .astype(jnp.float32) or similar)"
+                f"{what}{where} has dtype {dtype}; optimizers of jaxopt_lectures update real "
+                f"floating-point parameters only ({kind})"
+            )
+
+
+def check_like_params(updates: Any, params: Any) -> None:
+    """Raise ``ValueError`` naming the first path where the gradients' tree or shapes differ from
+    the parameters' (a clear message instead of a broadcasting error deep inside an update)."""
+    u_leaves, u_def = jax.tree_util.tree_flatten_with_path(updates)
+    p_leaves, p_def = jax.tree_util.tree_flatten_with_path(params)
+    if u_def != p_def:
+        raise ValueError(
+            f"updates (gradients) must have the tree structure of params; got {u_def} for params {p_def}"
+        )
+    for (path, u), (_, p) in zip(u_leaves, p_leaves):
+        if jnp.shape(u) != jnp.shape(p):
+            where = jax.tree_util.keystr(path) or "<root>"
+            raise ValueError(
+                f"updates (gradients){where} has shape {jnp.shape(u)}, but params{where} has shape {jnp.shape(p)}"
             )
 
 
@@ -264,6 +287,18 @@ def global_sq_norm(tree: Any) -> jax.Array:
     return sum(jnp.sum(jnp.square(x.astype(dtype))) for x in leaves)
 
 
+def global_norm(tree: Any) -> jax.Array:
+    """‖g‖ over every leaf of a pytree, scaled by max|gᵢ| so that it does not overflow for finite g
+    (√Σg² overflows in float32 once |gᵢ| ≳ 1.8e19) nor underflow to 0 for tiny ones."""
+    leaves = jax.tree.leaves(tree)
+    if not leaves:
+        return jnp.zeros((), jnp.float32)
+    dtype = jnp.result_type(*[compute_dtype(x.dtype) for x in leaves])
+    big = jnp.max(jnp.stack([jnp.max(jnp.abs(x.astype(dtype)), initial=0.0) for x in leaves]))
+    scale = jnp.where((big > 0) & jnp.isfinite(big), big, 1.0)
+    return scale * jnp.sqrt(sum(jnp.sum(jnp.square(x.astype(dtype) / scale)) for x in leaves))
+
+
 def zeros_like_tree(tree: Any) -> Any:
     return jax.tree.map(jnp.zeros_like, tree)
 
@@ -293,6 +328,8 @@ def extra_args_transformation(init: Callable, update: Callable) -> optax.Gradien
 
     def update_fn(updates, state, params=None, **extra_args):
         check_float_params(updates, "updates (gradients)")  # at trace time: costs nothing per step
+        if params is not None:
+            check_like_params(updates, params)
         return update(updates, state, params, **extra_args)
 
     return optax.GradientTransformationExtraArgs(init_fn, update_fn)
