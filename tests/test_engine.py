@@ -61,10 +61,10 @@ def _curvature_cases():
             continue
         for vname, variant in (spec.variants or {"": None}).items():
             cases.append(pytest.param(name, dict(variant.kwargs) if variant else {}, id=f"{name}-{vname}"))
-    # every line search by name behind the methods that take one, and optax's own searches
+    # every line search by name behind the methods that take one (the cross product in the slow pass)
     for search in ("halving", "armijo", "wolfe", "exact"):
         for name in ("steepest_descent", "nonlinear_cg", "bfgs", "newton", "newton_cg", "gauss_newton"):
-            cases.append(pytest.param(name, {"line_search": search}, id=f"{name}-{search}"))
+            cases.append(pytest.param(name, {"line_search": search}, id=f"{name}-{search}", marks=pytest.mark.slow))
     return cases
 
 

@@ -83,8 +83,12 @@ def test_vmap_over_starting_points_equals_a_loop():
     batched = jax.jit(jax.vmap(lambda x: minimize(problem.fun, x, opt, max_steps=400)))(x0s)
     for i, x0 in enumerate(x0s):
         single = minimize(problem.fun, x0, opt, max_steps=400)
-        # same ops on the same numbers, batched: equal to a few ulps
-        np.testing.assert_allclose(batched.params[i], single.params, rtol=1e-9, atol=1e-12)
+        # the same ops on the same numbers, but batched: XLA:CPU picks other kernels for another
+        # batch size, so a step may round differently (tests/rounding.py). Three starts converge
+        # and agree to ~1e-15; the start (−1, 1.5) wanders 400 steps over Beale's flat region,
+        # where Adam's normalised steps amplify a 1-ulp difference to 2e-7 relative (measured on
+        # an AVX-512 Xeon): rtol = 1e-6
+        np.testing.assert_allclose(batched.params[i], single.params, rtol=1e-6, atol=1e-12)
         assert int(batched.num_steps[i]) == int(single.num_steps)
         assert int(batched.reason[i]) == int(single.reason)
 
