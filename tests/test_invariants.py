@@ -159,3 +159,13 @@ def test_a_nan_gradient_is_not_swallowed_and_traced_eps_agrees(name, eps):
     assert np.isfinite(concrete[1:]).all()
     assert concrete[2] == 0.0 or name == "yogi"  # yogi moves a dead coordinate by design (test_validation)
     np.testing.assert_allclose(traced, concrete, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("name", "kwargs"), CASES)
+def test_init_from_shapes_and_dtypes_alone(name, kwargs):
+    """``init(jax.ShapeDtypeStruct(...))`` builds the state a real array would (optax's L-BFGS allows
+    it; the curvature methods used to fail inside ``ravel_pytree``)."""
+    opt = registry.get(name).make(**kwargs)
+    params = TREES["dict"]
+    abstract = jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype), params)
+    assert _signature(opt.init(abstract)) == _signature(opt.init(params))

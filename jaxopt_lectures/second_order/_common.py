@@ -33,6 +33,9 @@ class Flat:
     """A pytree as one vector in its compute dtype, and the way back (leaf dtypes kept)."""
 
     def __init__(self, tree: Any):
+        # abstract parameters (``init(jax.ShapeDtypeStruct(...))``, as optax's L-BFGS allows): their
+        # zeros, so that a state can be built from shapes and dtypes alone
+        tree = jax.tree.map(lambda x: jnp.zeros(x.shape, x.dtype) if isinstance(x, jax.ShapeDtypeStruct) else x, tree)
         vec, self._unravel = ravel_pytree(tree)
         self._dtype = vec.dtype
         self.dtype = compute_dtype(vec.dtype) if jnp.issubdtype(vec.dtype, jnp.floating) else vec.dtype
