@@ -71,9 +71,9 @@ def restore(path: str | os.PathLike, *, like: Any) -> Any:
                 f"checkpoint {os.fspath(path)!r} does not match the template at path {name}: stored "
                 f"{got.dtype}{list(got.shape)}, template {want.dtype}{list(want.shape)}"
             )
-    leaves, treedef = jax.tree_util.tree_flatten_with_path(like)
+    leaves, treedef = jax.tree.flatten(like)
     restored = []
-    for (path_, leaf), name in zip(leaves, template):
+    for leaf, name in zip(leaves, template):  # the template's entries are in leaf order
         value = stored[name]
         if _KEY_DATA in name:
             value = jax.random.wrap_key_data(value, impl=jax.random.key_impl(leaf))

@@ -66,7 +66,6 @@ __all__ = [
     "minibatch_start",
     "monitor",
     "finish",
-    "reason_code",
     "run_until_stop",
     "start",
     "step_evaluations",
@@ -80,11 +79,6 @@ CONVERGED = (GTOL, FTOL, GDTOL)
 
 #: Relative size, in machine epsilons, below which a step counts as not moving (``stalled``).
 STALL_ULPS = 4
-
-
-def reason_code(name: str) -> int:
-    """The index of ``name`` in :data:`REASONS`."""
-    return REASONS.index(name)
 
 
 # --------------------------------------------------------------------------------------------
@@ -101,7 +95,7 @@ def step_evaluations(opt_state: Any) -> Evaluations:
     total = Evaluations.of()
     for node in jax.tree.leaves(opt_state, is_leaf=_is_counted):
         if isinstance(node, Evaluations):
-            total = total.plus(Evaluations(*(jnp.asarray(v, jnp.int32) for v in node)))
+            total = total.plus(node)
         elif isinstance(node, optax.ScaleByZoomLinesearchState):  # f and ∇f at every trial
             n = jnp.asarray(node.info.num_linesearch_steps, jnp.int32)
             total = total.plus(Evaluations(n, n, jnp.int32(0)))
@@ -145,10 +139,6 @@ class Loop(NamedTuple):
     reason: jax.Array
     still: jax.Array  # steps in a row that left x and f where they were
     evaluations: Evaluations
-
-
-def _norm(tree: Any) -> jax.Array:
-    return global_norm(tree)  # scaled: no overflow for finite float32 gradients of 1e20 and more
 
 
 def _eps(params: Any, value: jax.Array) -> jax.Array:
@@ -197,7 +187,7 @@ def start(opt: optax.GradientTransformationExtraArgs, objective: Objective, x0: 
     """The carry at x0: f(x0), ∇f(x0) (one evaluation of each), ``opt.init(x0)``, the stop test at x0."""
     value0, grad0 = objective.value_and_grad(x0)
     value0 = jnp.asarray(value0)
-    gnorm0 = _norm(grad0)
+    gnorm0 = global_norm(grad0)
     finite0 = jnp.isfinite(value0) & all_finite(grad0) & all_finite(x0)
     zero = jnp.int32(0)
     reason0 = _reason(rules, zero, value0, gnorm0, None, None, zero, finite0)
@@ -219,15 +209,15 @@ def advance(
     else:
         value, grad, own = found
     value = jnp.asarray(value, c.value.dtype)
-    grad_norm = _norm(grad)
+    grad_norm = global_norm(grad)
     finite = jnp.isfinite(value) & all_finite(grad) & all_finite(params)
     eps = STALL_ULPS * _eps(params, value)
-    still_now = (_norm(jax.tree.map(jnp.subtract, params, c.params)) <= eps * _norm(c.params)) & (
+    still_now = (global_norm(jax.tree.map(jnp.subtract, params, c.params)) <= eps * global_norm(c.params)) & (
         jnp.abs(value - c.value) <= eps * jnp.abs(c.value)
     )
     still = jnp.where(still_now & finite, c.still + 1, 0)
     k = c.k + 1
-    grad_step = _norm(jax.tree.map(jnp.subtract, grad, c.grad))
+    grad_step = global_norm(jax.tree.map(jnp.subtract, grad, c.grad))
     reason = _reason(rules, k, value, grad_norm, c.value, grad_step, still, finite)
     spent = step_evaluations(opt_state).plus(Evaluations(own, own, jnp.int32(0)))
 

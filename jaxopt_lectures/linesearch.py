@@ -311,30 +311,31 @@ def _cubic_step(a, fa, da, b, fb, db):
 
     The form of Moré & Thuente (1994, §4), written to avoid overflow (γ scaled by s); the square
     root's argument is clipped at 0, where the cubic has no minimiser and r falls back to the
-    secant of the derivatives.
+    secant of the derivatives. Also returns the scale s and the scaled product (da/s)(db/s), which
+    :func:`_gamma_plus_theta` reuses.
     """
     theta = 3.0 * (fa - fb) / (b - a) + da + db
     s = jnp.maximum(jnp.maximum(jnp.abs(theta), jnp.abs(da)), jnp.abs(db))
     s = jnp.where(s == 0, 1.0, s)
-    gamma = s * jnp.sqrt(jnp.maximum(0.0, (theta / s) ** 2 - (da / s) * (db / s)))
-    return theta, gamma
+    product = (da / s) * (db / s)
+    gamma = s * jnp.sqrt(jnp.maximum(0.0, (theta / s) ** 2 - product))
+    return theta, gamma, s, product
 
 
-def _gamma_plus_theta(gamma_signed, theta, da, db):
+def _gamma_plus_theta(gamma_signed, theta, s, product):
     """γ ± θ as it enters p = (γ − d) + θ, without the cancellation of γ against θ.
 
     When γ and θ have opposite signs and |γ| ≈ |θ| (a trial far past the minimum of a badly scaled
     φ: θ ~ 10²⁴ while the derivative term is ~10¹⁶) the plain sum rounds to 0 in float32, the
     interpolated step collapses onto the bracket end and the search gives up with α = 0. From
-    γ² = θ² − da·db: γ − |θ| = −da·db / (γ + |θ|), exact to rounding (scaled by s against overflow).
+    γ² = θ² − da·db: γ − |θ| = −da·db / (γ + |θ|), exact to rounding (scaled by s against overflow;
+    ``s`` and ``product`` = (da/s)(db/s) as :func:`_cubic_step` computed them).
     With the same signs, or when the square root was clipped at 0, the plain sum has no
     cancellation and is kept (the iterates of scipy's ``dcstep`` to the bit in those cases).
     """
     gamma = jnp.abs(gamma_signed)
-    s = jnp.maximum(jnp.maximum(jnp.abs(theta), jnp.abs(da)), jnp.abs(db))
-    s = jnp.where(s == 0, 1.0, s)
     denominator = (gamma + jnp.abs(theta)) / s
-    stable = jnp.sign(gamma_signed) * (-(da / s) * (db / s) / jnp.where(denominator == 0, 1.0, denominator)) * s
+    stable = jnp.sign(gamma_signed) * (-product / jnp.where(denominator == 0, 1.0, denominator)) * s
     opposite = (gamma_signed * theta < 0) & (gamma > 0)
     return jnp.where(opposite, stable, gamma_signed + theta)
 
@@ -347,15 +348,15 @@ def _mt_step(stx, fx, dx, sty, fy, dy, stp, fp, dp, brackt, stmin, stmax):
     """
     sgnd = dp * jnp.sign(dx)
     # case 1: higher value — the minimum is bracketed; cubic, or halfway to the quadratic step
-    theta, gamma = _cubic_step(stx, fx, dx, stp, fp, dp)
+    theta, gamma, s, product = _cubic_step(stx, fx, dx, stp, fp, dp)
     gamma1 = jnp.where(stp < stx, -gamma, gamma)
-    p, q = _gamma_plus_theta(gamma1, theta, dx, dp) - dx, ((gamma1 - dx) + gamma1) + dp
+    p, q = _gamma_plus_theta(gamma1, theta, s, product) - dx, ((gamma1 - dx) + gamma1) + dp
     stpc1 = stx + (p / q) * (stp - stx)
     stpq1 = stx + ((dx / ((fx - fp) / (stp - stx) + dx)) / 2.0) * (stp - stx)
     step1 = jnp.where(jnp.abs(stpc1 - stx) < jnp.abs(stpq1 - stx), stpc1, stpc1 + (stpq1 - stpc1) / 2.0)
     # case 2: lower value, derivatives of opposite sign — bracketed; cubic or secant, the farther
     gamma2 = jnp.where(stp > stx, -gamma, gamma)
-    p2 = _gamma_plus_theta(gamma2, theta, dx, dp) - dp  # (γ − dp) + θ, cases 2 and 3
+    p2 = _gamma_plus_theta(gamma2, theta, s, product) - dp  # (γ − dp) + θ, cases 2 and 3
     p, q = p2, ((gamma2 - dp) + gamma2) + dx
     stpc2 = stp + (p / q) * (stx - stp)
     stpq = stp + (dp / (dp - dx)) * (stx - stp)  # secant step
@@ -370,9 +371,9 @@ def _mt_step(stx, fx, dx, sty, fy, dy, stp, fp, dp, brackt, stmin, stmax):
     step3_b = jnp.where(stp > stx, jnp.minimum(toward, near), jnp.maximum(toward, near))
     step3 = jnp.where(brackt, step3_b, jnp.clip(far, stmin, stmax))
     # case 4: lower value, same sign, derivative not shrinking — cubic with the far end, or a limit
-    theta4, gamma4 = _cubic_step(sty, fy, dy, stp, fp, dp)
+    theta4, gamma4, s4, product4 = _cubic_step(sty, fy, dy, stp, fp, dp)
     gamma4 = jnp.where(stp > sty, -gamma4, gamma4)
-    p, q = _gamma_plus_theta(gamma4, theta4, dy, dp) - dp, ((gamma4 - dp) + gamma4) + dy
+    p, q = _gamma_plus_theta(gamma4, theta4, s4, product4) - dp, ((gamma4 - dp) + gamma4) + dy
     step4 = jnp.where(brackt, stp + (p / q) * (sty - stp), jnp.where(stp > stx, stmax, stmin))
 
     case1, case2 = fp > fx, (fp <= fx) & (sgnd < 0)
@@ -473,12 +474,12 @@ def _more_thuente(value_and_grad_at, f0, d0, grad0, alpha0, c1, c2, xtol, max_st
 
     out = jax.lax.while_loop(cond, body, init)
     last_alpha, _, last_grad = out.last
-    best_alpha, best_f, _ = out.best
+    best_alpha, best_f, best_grad = out.best
     take_last = out.converged | (best_alpha == last_alpha)
     alpha, f = jnp.where(take_last, last_alpha, best_alpha), jnp.where(take_last, out.last[1], best_f)
 
-    grad, extra = optax.tree.where(take_last, last_grad, out.best[2]), jnp.int32(0)
-    return alpha, f, grad, out.k + extra, out.converged
+    grad = optax.tree.where(take_last, last_grad, best_grad)
+    return alpha, f, grad, out.k, out.converged
 
 
 # --------------------------------------------------------------------------------------------

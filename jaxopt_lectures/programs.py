@@ -36,7 +36,10 @@ import optax
 
 from .optimizers._recipe import recipe_of
 
-__all__ = ["MAX_PROGRAMS", "Uncacheable", "clear", "compiled", "is_traced", "rebuild", "split_optimizer"]
+__all__ = [
+    "MAX_PROGRAMS", "Split", "Uncacheable", "clear", "compiled", "is_traced", "optimizer_program", "rebuild",
+    "split_optimizer", "whole",
+]  # fmt: skip
 
 #: Most compiled programs kept at once.
 MAX_PROGRAMS = 64
@@ -59,6 +62,11 @@ class Uncacheable(Exception):
 
 _SLOT = ("float",)  # where a runtime float goes
 
+try:  # True outside every transformation; private in JAX, so a JAX without it leaves it to the leaves
+    from jax._src.core import trace_state_clean as _trace_state_clean
+except ImportError:  # pragma: no cover
+    _trace_state_clean = None
+
 
 def is_traced(tree: Any) -> bool:
     """Is the caller under a transformation (jit, vmap, grad), or is any leaf of ``tree`` traced?
@@ -66,13 +74,8 @@ def is_traced(tree: Any) -> bool:
     Then the loop runs inline in the caller's trace, uncached: a function may close over the
     caller's tracers, which a separately compiled program must not capture.
     """
-    try:
-        from jax._src import core
-
-        if not core.trace_state_clean():
-            return True
-    except (ImportError, AttributeError):  # pragma: no cover - a JAX without it: leaves decide
-        pass
+    if _trace_state_clean is not None and not _trace_state_clean():
+        return True
     return any(isinstance(x, jax.core.Tracer) for x in jax.tree.leaves(tree))
 
 
@@ -158,11 +161,18 @@ def rebuild(static: Any, floats: Any, objects: Sequence = ()) -> optax.GradientT
     return _join(static, iter(floats), objects)
 
 
+def whole(optimizer: optax.GradientTransformation) -> Split:
+    """The transformation as one object, its floats fixed: for a factory that needs a float as a
+    Python value, or one that cannot be split (its functions are still held weakly)."""
+    return Split(("object", 0, type(optimizer)), [], [optimizer.init, optimizer.update])
+
+
 # --------------------------------------------------------------------------------------------
 # The cache
 # --------------------------------------------------------------------------------------------
 
 _PROGRAMS: collections.OrderedDict = collections.OrderedDict()
+_UNSWEPT = [False]  # a callback found the cache in the middle of a change: sweep at the next call
 
 
 def _drop_dead(_ref: Any = None) -> None:
@@ -175,7 +185,9 @@ def _drop_dead(_ref: Any = None) -> None:
     try:
         dead = [k for k in list(programs) if any(r() is None for r in k[1])]
     except (RuntimeError, KeyError):
+        _UNSWEPT[0] = True
         return
+    _UNSWEPT[0] = False
     for key in dead:
         programs.pop(key, None)
 
@@ -205,7 +217,8 @@ def compiled(kind: str, functions: tuple, static: Any, make: Callable[..., Calla
     except TypeError:
         getters = tuple((lambda f=f: f) for f in functions)
         return jax.jit(make(*getters))
-    _drop_dead()
+    if _UNSWEPT[0]:
+        _drop_dead()
     program = _PROGRAMS.get(key)
     if program is not None:
         _PROGRAMS.move_to_end(key)
@@ -215,3 +228,22 @@ def compiled(kind: str, functions: tuple, static: Any, make: Callable[..., Calla
     while len(_PROGRAMS) > MAX_PROGRAMS:
         _PROGRAMS.popitem(last=False)
     return program
+
+
+def optimizer_program(kind: str, functions: tuple, split: Split, static: Any, body: Callable) -> Callable:
+    """The compiled ``body(functions, optimizer, *args)``, called as ``program(split.floats, *args)``.
+
+    The optimizer is rebuilt inside the program from ``split`` with the floats as runtime inputs;
+    the user's ``functions`` and the split's objects reach ``body`` through weak references, so
+    ``body`` must not capture them itself. Cached under (kind, functions, split.static, static).
+    """
+    opt_static, count = split.static, len(functions)
+
+    def make(*getters):
+        def program(floats, *args):
+            objects = [get() for get in getters[count:]]
+            return body([get() for get in getters[:count]], rebuild(opt_static, floats, objects), *args)
+
+        return program
+
+    return compiled(kind, (*functions, *split.objects), (opt_static, static), make)

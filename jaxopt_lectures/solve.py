@@ -40,9 +40,6 @@ from .optimizers._base import check_integer
 
 __all__ = ["History", "OptimizeResult", "REASONS", "least_squares", "minimize"]
 
-_GTOL, _FTOL, _GDTOL, _DIVERGED = engine.GTOL, engine.FTOL, engine.GDTOL, engine.DIVERGED
-
-
 class History(NamedTuple):
     """Per-step record of a run with ``record=True``: buffers of length ``max_steps``.
 
@@ -160,26 +157,19 @@ def _run(
 
     kind = "minimize" if residual_fn is None else "least_squares"
     residuals = residual_fn is not None  # the program must not hold the user's functions, only weakly
-    static = (tuple(sorted(settings.items())),)
+
+    def body(functions, opt, x0, tols):
+        (f,) = functions
+        return _loop(*((None, f) if residuals else (f, None)), x0, opt, tols, **settings)
 
     def run(split):
-        opt_static = split.static  # the program must not hold ``split.objects`` (held weakly instead)
-
-        def make(get_user, *get_objects):
-            def program(x0, floats, tols):
-                f = get_user()
-                opt = programs.rebuild(opt_static, floats, [get() for get in get_objects])
-                return _loop(*((None, f) if residuals else (f, None)), x0, opt, tols, **settings)
-
-            return program
-
-        program = programs.compiled(kind, (user, *split.objects), (split.static, *static), make)
-        return program(x0, split.floats, tols)
+        program = programs.optimizer_program(kind, (user,), split, tuple(sorted(settings.items())), body)
+        return program(split.floats, x0, tols)
 
     try:
         return run(split)
     except programs.TRACER_ERRORS:  # a factory that needs a float as a Python value: floats fixed
-        return run(programs.Split(("object", 0, type(optimizer)), [], [optimizer.init, optimizer.update]))
+        return run(programs.whole(optimizer))
 
 
 def _half_sum_of_squares(residual_fn: Callable) -> Callable:
@@ -225,8 +215,8 @@ def _loop(fun, residual_fn, x0, optimizer, tols, *, max_steps: int, record: bool
         value=out.value,
         grad_norm=out.grad_norm,
         num_steps=out.k,
-        converged=(reason == _GTOL) | (reason == _FTOL) | (reason == _GDTOL),
-        diverged=reason == _DIVERGED,
+        converged=jnp.isin(reason, jnp.asarray(engine.CONVERGED)),
+        diverged=reason == engine.DIVERGED,
         reason=reason,
         history=history,
         state=out.opt_state,

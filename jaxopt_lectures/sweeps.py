@@ -73,7 +73,7 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 from . import engine, programs
 from ._table import text_table
 from .optimizers._base import check_integer
-from .train import _check_fit_args, _num_examples, batch_indices
+from .train import _check_fit_args, _num_examples, epoch_steps
 
 __all__ = ["SweepBest", "SweepResult", "sweep", "sweep_fit"]
 
@@ -356,20 +356,13 @@ def _full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_f
 
 def _minibatch_program(hps, ids, params, data, key, *, make_optimizer, static, loss_fn, epochs, batch_size, sampling):
     """``fit``'s epochs for every configuration, on the same batches (drawn outside the vmap)."""
-    n = _num_examples(data)
-    bsize = n if sampling == "full" else batch_size
     value0 = jnp.asarray(loss_fn(params, data))
 
     def one(hp):
         opt = _optimizer(make_optimizer, static, hp)
 
-        def step(c, idx):
-            return engine.minibatch_advance(opt, loss_fn, c, jax.tree.map(lambda x: x[idx], data))
-
-        def epoch(c, e):
-            idx = batch_indices(jax.random.fold_in(key, e), n, bsize, sampling)  # as fit: same for all
-            c, losses = jax.lax.scan(step, c, idx)
-            c = engine.monitor(c, jnp.asarray(loss_fn(c.params, data), value0.dtype))
+        def epoch(c, e):  # fit's epoch; the batches do not depend on the configuration: one draw for all
+            c, losses = epoch_steps(opt, loss_fn, c, data, key, e, batch_size, sampling)
             return c, (jnp.where(c.reason == engine.DIVERGED, jnp.nan, c.value), losses)
 
         c = engine.minibatch_start(opt, params, value0)

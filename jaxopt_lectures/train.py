@@ -33,7 +33,6 @@ a Python loop over batches, one dispatch per step.
 
 from __future__ import annotations
 
-import functools
 import math
 import sys
 from typing import Any, Callable, NamedTuple
@@ -157,17 +156,15 @@ def _chunk_size(epochs: int, bar: bool) -> int:
     return min(_CHUNK, 1 << max(0, math.ceil(math.log2(epochs / _BAR_UPDATES))))
 
 
-def _epochs(carry, first_chunk, fresh, floats, data, validation_data, key, first, epochs, *, loss_fn, opt_static,
-            objects, chunk, batch_size, sampling):
+def _epochs(carry, first_chunk, fresh, data, validation_data, key, first, epochs, *, loss_fn, opt, chunk,
+            batch_size, sampling):
     """Epochs ``first, …, first + chunk − 1`` as one ``lax.scan`` of :func:`engine.minibatch_advance`;
     those ≥ ``epochs`` change nothing.
 
     With ``first_chunk``, ``carry`` holds the initial parameters: the loss on all data is evaluated
     there and the state is ``optimizer.init(params)`` (``fresh``) or the one given.
     """
-    n = _num_examples(data)
-    bsize = n if sampling == "full" else batch_size
-    opt = optax.with_extra_args_support(programs.rebuild(opt_static, floats, objects))
+    opt = optax.with_extra_args_support(opt)
 
     def begin(c):
         state = jax.lax.cond(fresh, lambda: opt.init(c.params), lambda: c.opt_state)
@@ -176,10 +173,7 @@ def _epochs(carry, first_chunk, fresh, floats, data, validation_data, key, first
     carry = jax.lax.cond(first_chunk, begin, lambda c: c, carry)
 
     def run(c, e):
-        idx = batch_indices(jax.random.fold_in(key, e), n, bsize, sampling)  # epoch e's batches
-        c, losses = jax.lax.scan(lambda c, i: engine.minibatch_advance(opt, loss_fn, c, jax.tree.map(lambda x: x[i], data)),
-                                 c, idx)  # fmt: skip
-        c = engine.monitor(c, loss_fn(c.params, data))  # the full training loss at the end of the epoch
+        c, losses = epoch_steps(opt, loss_fn, c, data, key, e, batch_size, sampling)
         val = loss_fn(c.params, validation_data) if validation_data is not None else jnp.zeros_like(c.value)
         stopped = c.reason == engine.DIVERGED
         return c, (losses, jnp.where(stopped, jnp.nan, c.value), jnp.where(stopped, jnp.nan, val))
@@ -192,29 +186,30 @@ def _epochs(carry, first_chunk, fresh, floats, data, validation_data, key, first
     return jax.lax.scan(epoch, carry, first + jnp.arange(chunk))
 
 
-def _program(loss_fn, optimizer, chunk, batch_size, sampling, *, static_floats=False):
-    """(run, floats): the compiled chunk of epochs for this loss and optimizer (cached in
-    :mod:`programs`: the optimizer's floats are runtime inputs, unless ``static_floats``) and the
-    floats to pass."""
+def epoch_steps(opt, loss_fn, c: engine.MinibatchLoop, data, key, epoch, batch_size, sampling):
+    """Epoch ``epoch`` of ``fit`` (and of every ``sweep_fit`` row): its minibatches, drawn with
+    ``fold_in(key, epoch)``, a step of :func:`engine.minibatch_advance` on each, then the loss on
+    all data (:func:`engine.monitor`). Returns the carry and the minibatch losses."""
+    n = _num_examples(data)
+    idx = batch_indices(jax.random.fold_in(key, epoch), n, n if sampling == "full" else batch_size, sampling)
+
+    def step(c, i):
+        return engine.minibatch_advance(opt, loss_fn, c, jax.tree.map(lambda x: x[i], data))
+
+    c, losses = jax.lax.scan(step, c, idx)
+    return engine.monitor(c, loss_fn(c.params, data)), losses
+
+
+def _program(loss_fn, split, chunk, batch_size, sampling):
+    """The compiled chunk of epochs for this loss and optimizer, ``run(split.floats, *args)``
+    (cached in :mod:`programs`: the optimizer's floats are runtime inputs)."""
     settings = {"chunk": chunk, "batch_size": batch_size, "sampling": sampling}
-    whole = programs.Split(("object", 0, type(optimizer)), [], [optimizer.init, optimizer.update])
-    try:
-        split = whole if static_floats else programs.split_optimizer(optimizer)
-    except programs.Uncacheable:
-        run = functools.partial(_epochs, loss_fn=loss_fn, opt_static=whole.static, objects=whole.objects, **settings)
-        return jax.jit(run), []
 
-    opt_static = split.static  # the program must not hold ``split.objects`` (held weakly instead)
+    def body(functions, opt, *args):
+        (loss,) = functions
+        return _epochs(*args, loss_fn=loss, opt=opt, **settings)
 
-    def make(get_loss, *get_objects):
-        def run(*args):
-            objects = [get() for get in get_objects]
-            return _epochs(*args, loss_fn=get_loss(), opt_static=opt_static, objects=objects, **settings)
-
-        return run
-
-    key = (split.static, tuple(sorted(settings.items())))
-    return programs.compiled("fit", (loss_fn, *split.objects), key, make), split.floats
+    return programs.optimizer_program("fit", (loss_fn,), split, tuple(sorted(settings.items())), body)
 
 
 def _placeholder_state(optimizer, params):
@@ -294,17 +289,22 @@ def fit(
     carry = _initial_carry(loss_fn, optimizer, params, data, opt_state)
     bar = _progress_bar(progress, epochs)
     chunk = _chunk_size(epochs, bar is not None)
-    run, floats = _program(loss_fn, optimizer, chunk, batch_size, sampling)
+    try:
+        split = programs.split_optimizer(optimizer)
+    except programs.Uncacheable:
+        split = programs.whole(optimizer)
+    run = _program(loss_fn, split, chunk, batch_size, sampling)
     num_chunks = -(-epochs // chunk)
     outs = []
     try:
         for c in range(num_chunks):
-            args = (carry, c == 0, fresh, floats, data, validation_data, key, start + c * chunk, start + epochs)
+            args = (carry, c == 0, fresh, data, validation_data, key, start + c * chunk, start + epochs)
             try:
-                carry, out = run(*args)
-            except programs.TRACER_ERRORS:  # a factory that needs a float as a Python value
-                run, floats = _program(loss_fn, optimizer, chunk, batch_size, sampling, static_floats=True)
-                carry, out = run(*args[:3], floats, *args[4:])
+                carry, out = run(split.floats, *args)
+            except programs.TRACER_ERRORS:  # a factory that needs a float as a Python value: floats fixed
+                split = programs.whole(optimizer)
+                run = _program(loss_fn, split, chunk, batch_size, sampling)
+                carry, out = run(split.floats, *args)
             outs.append(out)
             done = int(carry.reason) != engine.RUNNING
             if bar is not None:

@@ -32,11 +32,6 @@ class Recipe(NamedTuple):
     args: tuple
     kwargs: tuple[tuple[str, Any], ...]
 
-    def build(self, args: tuple | None = None, kwargs: tuple | None = None) -> optax.GradientTransformation:
-        args = self.args if args is None else args
-        kwargs = self.kwargs if kwargs is None else kwargs
-        return self.factory(*args, **dict(kwargs))
-
 
 class _RecipeInit:
     """An ``init`` function that also carries the :class:`Recipe` of its transformation."""
