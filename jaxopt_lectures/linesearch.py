@@ -304,6 +304,7 @@ def scale_by_armijo_line_search(
 
 _XTRAP_LOWER, _XTRAP_UPPER = 1.1, 4.0  # extrapolation range of stage 1 (Moré & Thuente §4)
 _STEP_MAX = 1e10  # largest trial step
+_NONFINITE_SHRINK = 0.1  # after a trial where φ overflowed: the next one this fraction of the way to it
 
 
 def _cubic_step(a, fa, da, b, fb, db):
@@ -409,7 +410,9 @@ def _more_thuente(value_and_grad_at, f0, d0, grad0, alpha0, c1, c2, xtol, max_st
     ``value_and_grad_at(α)`` returns (φ(α), φ'(α), ∇f(x + α d)). Returns (α, φ(α), ∇f there,
     evaluations, converged): the first trial satisfying the strong Wolfe conditions; otherwise (no
     progress possible within ``xtol``, or ``max_steps`` trials) the lowest trial below φ(0), or
-    α = 0. A non-finite φ(α) counts as +∞ and the next trial bisects back towards the best step.
+    α = 0. A non-finite φ(α) counts as +∞ and the next trial lies a tenth of the way from the best
+    step to it (an overflowing unit trial on a badly scaled φ can be 10¹⁶ times too long: halving
+    needed ~55 trials, past the budget).
 
     The gradients of the last and of the best trial are carried (an n-vector select per trial),
     so that a failed search returns the best point's ∇f without evaluating it again: one copy
@@ -452,10 +455,10 @@ def _more_thuente(value_and_grad_at, f0, d0, grad0, alpha0, c1, c2, xtol, max_st
             stp, f - stp * shift, dp - shift, s.brackt, s.stmin, s.stmax,
         )  # fmt: skip
         fx, dx, fy, dy = fx + stx * shift, dx + shift, fy + sty * shift, dy + shift
-        # a non-finite trial: the minimum lies before it — bracket [stx, stp] and bisect
+        # a non-finite trial: the minimum lies before it — bracket [stx, stp] and shrink towards stx
         sty, fy, dy = jnp.where(finite, sty, stp), jnp.where(finite, fy, jnp.inf), jnp.where(finite, dy, 0.0)
         brackt = brackt | ~finite
-        nxt = jnp.where(finite, nxt, stx + 0.5 * (stp - stx))
+        nxt = jnp.where(finite, nxt, stx + _NONFINITE_SHRINK * (stp - stx))
         # bisect when the interval did not shrink by 1/3 over two steps (their §4)
         span = jnp.abs(sty - stx)
         nxt = jnp.where(brackt & finite & (span >= 0.66 * s.width1), stx + 0.5 * (sty - stx), nxt)
@@ -642,8 +645,12 @@ def scale_by_wolfe_line_search(
             dec_err, curv_err = jnp.where(descent, dec_err, inf), jnp.where(descent, curv_err, inf)
         else:
             alpha, v, k, dec_err, curv_err, g_new = jax.lax.cond(descent, run, skip, None)
-        ok = descent & (dec_err <= 0) & (curv_err <= 0) & jnp.isfinite(alpha) & (v < f0)
-        keep = jnp.isfinite(alpha) & (v < f0)  # a failed search keeps a step only if f went down
+        # Both conditions met at α > 0 is success even when f(x + α d) rounds to f(x): on a badly
+        # scaled φ in float32 the decrease can lie below f's last bit while φ' still says where
+        # the minimum is (f = (10⁴w₀)² + 1 with w₀ ~ 10⁻⁸); a failed search keeps a step only if f
+        # went down.
+        ok = descent & (dec_err <= 0) & (curv_err <= 0) & jnp.isfinite(alpha) & (alpha > 0) & (v <= f0)
+        keep = jnp.isfinite(alpha) & ((v < f0) | ok)
         alpha = jnp.where(keep, alpha, 0.0)
         v = jnp.where(keep, v, f0)
         g_new = optax.tree.where(keep, g_new, grad)
