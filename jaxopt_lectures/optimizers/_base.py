@@ -26,6 +26,7 @@ import optax
 
 __all__ = [
     "Evaluations",
+    "check_callable",
     "check_choice",
     "check_finite",
     "check_float_params",
@@ -34,6 +35,7 @@ __all__ = [
     "check_range",
     "check_scalar_output",
     "check_scalar_value",
+    "check_start",
     "compute_dtype",
     "extra_args_transformation",
     "float_checked",
@@ -244,6 +246,19 @@ def check_optimizer(optimizer: Any, name: str = "optimizer") -> None:
             f"{name} must be an optax GradientTransformation with init and update{hint}; "
             f"got {type(optimizer).__name__} {optimizer!r}"
         )
+
+
+def check_callable(name: str, fn: Any, takes: str = "the parameters") -> None:
+    """Raise ``TypeError`` unless ``fn`` is callable (JAX would say only "Expected a callable value")."""
+    if not callable(fn):
+        raise TypeError(f"{name} must be a callable of {takes}; got {type(fn).__name__} {fn!r}")
+
+
+def check_start(name: str, tree: Any) -> None:
+    """A starting point of a run: real floating point, and finite when concrete (every step from a
+    NaN or ±inf start is NaN; traced starts under ``jit``/``vmap`` pass)."""
+    check_float_params(tree, name)
+    check_finite(name, tree, why="every step from a NaN or infinite start would be NaN")
 
 
 def check_finite(name: str, tree: Any, why: str = "") -> None:
