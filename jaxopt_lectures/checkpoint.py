@@ -74,9 +74,9 @@ def restore(path: str | os.PathLike, *, like: Any) -> Any:
         # NumPy reads any file that is neither .npz nor .npy as a pickle and suggests allow_pickle=True:
         # not advice to pass on for a checkpoint
         detail = "" if isinstance(err, ValueError) else f" ({err})"
-        raise ValueError(f"checkpoint {os.fspath(path)!r} is not an .npz archive written by checkpoint.save{detail}") from None
+        raise ValueError(f"checkpoint {os.fspath(path)!r} is not an .npz archive written by save{detail}") from None
     if not isinstance(data, np.lib.npyio.NpzFile):
-        raise ValueError(f"checkpoint {os.fspath(path)!r} is a single .npy array, not an .npz archive written by checkpoint.save")
+        raise ValueError(f"checkpoint {os.fspath(path)!r} is a single .npy array, not an .npz archive written by save")
     with data:
         stored = {name: data[name] for name in data.files}
     missing = [name for name in template if name not in stored]

@@ -91,7 +91,8 @@ def _figure_and_axes(ax: Any, figsize: Sequence[float]):
 
 
 def _finish(fig, ax, title: str | None, path: Any, dpi: int):
-    if path is not None and (isinstance(dpi, bool) or not isinstance(dpi, (int, float, np.number)) or not 0 < dpi < np.inf):
+    number = isinstance(dpi, (int, float, np.number)) and not isinstance(dpi, bool)
+    if path is not None and not (number and 0 < dpi < np.inf):
         raise ValueError(f"dpi must be a positive finite number of pixels per inch, got {dpi!r}")
     if title is not None:
         ax.set_title(title)

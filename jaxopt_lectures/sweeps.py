@@ -197,7 +197,7 @@ def _configurations(grid: Any, product: bool) -> dict[str, np.ndarray]:
         try:
             arr = np.asarray(values)
         except ValueError:  # NumPy's "inhomogeneous shape": a ragged nested list
-            raise ValueError(f"grid[{name!r}] must be a 1-D array of values; got a ragged sequence {values!r}") from None
+            raise ValueError(f"grid[{name!r}] must be a 1-D array of values; got a ragged {values!r}") from None
         if arr.ndim != 1:
             raise ValueError(f"grid[{name!r}] must be a 1-D array of values; got shape {arr.shape}")
         if arr.size == 0:
@@ -359,7 +359,7 @@ def _full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_f
 
 def _minibatch_program(hps, ids, params, data, key, *, make_optimizer, static, loss_fn, epochs, batch_size, sampling):
     """``fit``'s epochs for every configuration, on the same batches (drawn outside the vmap)."""
-    value0 = check_scalar_value("loss_fn", jnp.asarray(loss_fn(params, data)))  # at trace time, after the grid's checks
+    value0 = check_scalar_value("loss_fn", jnp.asarray(loss_fn(params, data)))  # traced after the grid's checks
 
     def one(hp):
         opt = _optimizer(make_optimizer, static, hp)
