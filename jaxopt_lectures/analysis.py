@@ -26,7 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .optimizers._base import check_integer, check_range
+from .optimizers._base import check_finite, check_float_params, check_integer, check_range, check_scalar_output
 from .second_order._common import flatten
 from .second_order.newton import hessian_vector_product
 
@@ -60,6 +60,14 @@ def _hessian(f: Callable[[Any], Any], x: Any) -> jax.Array:
     return flatten(x).hessian(f)
 
 
+def _check_point(f: Any, x: Any, name: str = "x") -> None:
+    """``f`` a scalar function and ``x`` a finite real point (NaN in x gives NaN curvature, not an
+    answer; traced points pass unchecked, so the functions stay jit-compatible)."""
+    check_float_params(x, name)
+    check_finite(name, x, why="the Hessian at a non-finite point is undefined")
+    check_scalar_output("f", f, x)
+
+
 def _is_concrete(*arrays: Any) -> bool:
     return not any(isinstance(a, jax.core.Tracer) for a in arrays)
 
@@ -85,6 +93,7 @@ def hessian_eigenvalues(f: Callable[[Any], Any], x: Any) -> jax.Array:
       >>> [round(float(v), 4) for v in jl.hessian_eigenvalues(E, jnp.zeros(3))]
       [4.0, 6.0, 8.0]
     """
+    _check_point(f, x)
     return jnp.linalg.eigvalsh(_hessian(f, x))
 
 
@@ -123,6 +132,7 @@ def classify_critical_point(
     """
     check_range("tol", tol, low=0.0)
     check_range("grad_tol", grad_tol, low=0.0, high=math.inf)
+    _check_point(f, x)
     fun, vec = _flat(f, x)
     lam = np.asarray(jnp.linalg.eigvalsh(_hessian(f, x)))
     scale = float(np.max(np.abs(lam), initial=0.0))
@@ -269,6 +279,7 @@ def lipschitz_constant(
     """
     check_integer("num_iters", num_iters, low=1)
     check_range("tol", tol, low=0.0)
+    _check_point(f, x)
     vec = flatten(x).vec
     key = jax.random.PRNGKey(0) if key is None else key
     v0 = jax.random.normal(key, vec.shape, dtype=vec.dtype)  # eager: compiled once per shape
@@ -343,7 +354,8 @@ def gd_bound_check(
         the bound failing.
 
     Raises:
-      ValueError: for η ≤ 0, steps < 1, or (with ``check_learning_rate``) η > 1/L.
+      ValueError: for η ≤ 0, steps < 1, or (with ``check_learning_rate``) η > 1/L; for a
+        non-finite x0, x_star or f_star, or an x_star shaped unlike x0.
 
     ``holds`` allows rounding: gap ≤ bound + 100 ε (1 + |f*|), ε of the compute dtype.
 
@@ -357,6 +369,18 @@ def gd_bound_check(
     check_range("learning_rate", learning_rate, low=0.0, low_open=True)
     check_integer("steps", steps, low=1)
     check_range("lipschitz", lipschitz, low=0.0, low_open=True)
+    _check_point(f, x0, "x0")
+
+    def layout(tree):
+        return jax.tree.structure(tree), [jnp.shape(a) for a in jax.tree.leaves(tree)]
+
+    if layout(x_star) != layout(x0):  # else ravel_pytree fails with "Sum of sizes ..."
+        raise ValueError(
+            "x_star must have the tree structure and shapes of x0; got "
+            f"{jax.tree.map(jnp.shape, x_star)} for x0 {jax.tree.map(jnp.shape, x0)}"
+        )
+    check_finite("x_star", x_star)
+    check_finite("f_star", f_star, why="the minimum value; None for f(x_star)")  # inf makes every gap −inf
     flat = flatten(x0)
     w0, w_star = flat.vec, flat.of(x_star)
     if lipschitz is None:

@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import os
+import zipfile
 from typing import Any
 
 import jax
@@ -33,20 +34,28 @@ __all__ = ["restore", "save"]
 _KEY_DATA = "::key_data::"  # marks a typed PRNG key stored as its raw data
 
 
-def _entries(tree: Any) -> dict[str, np.ndarray]:
+def _entries(tree: Any, what: str) -> dict[str, np.ndarray]:
     out = {}
     for path, leaf in jax.tree_util.tree_flatten_with_path(tree)[0]:
         name = jax.tree_util.keystr(path) or "<root>"
         if isinstance(leaf, jax.Array) and jax.dtypes.issubdtype(leaf.dtype, jax.dtypes.prng_key):
             out[name + _KEY_DATA + str(jax.random.key_impl(leaf))] = np.asarray(jax.random.key_data(leaf))
-        else:
-            out[name] = np.asarray(leaf)
+            continue
+        value = np.asarray(leaf)
+        if value.dtype == object:  # would need pickle, which a checkpoint never uses
+            raise TypeError(
+                f"{what} leaf at path {name} is a {type(leaf).__name__}, not an array: a checkpoint holds "
+                "arrays, numbers, strings and PRNG keys only"
+            )
+        out[name] = value
     return out
 
 
 def save(path: str | os.PathLike, tree: Any) -> None:
-    """Write every leaf of ``tree`` to ``path`` (an ``.npz``), keyed by its tree path."""
-    entries = _entries(tree)
+    """Write every leaf of ``tree`` to ``path`` (an ``.npz``), keyed by its tree path. A leaf that is
+    not an array, a number, a string or a PRNG key (a function, say) raises ``TypeError``: it would
+    need pickle."""
+    entries = _entries(tree, "tree")
     with open(path, "wb") as f:
         np.savez(f, **entries)
 
@@ -54,9 +63,21 @@ def save(path: str | os.PathLike, tree: Any) -> None:
 def restore(path: str | os.PathLike, *, like: Any) -> Any:
     """The tree saved in ``path``, in the structure of ``like`` (leaves become NumPy arrays, typed
     PRNG keys keys again). Raises ``ValueError`` naming the first path that is missing, extra, or
-    of another shape or dtype."""
-    template = _entries(like)
-    with np.load(path, allow_pickle=False) as data:
+    of another shape or dtype, and for a file that is not such an archive; ``FileNotFoundError``
+    for a missing one."""
+    template = _entries(like, "like")
+    try:
+        data = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+        # NumPy reads any file that is neither .npz nor .npy as a pickle and suggests allow_pickle=True:
+        # not advice to pass on for a checkpoint
+        detail = "" if isinstance(err, ValueError) else f" ({err})"
+        raise ValueError(f"checkpoint {os.fspath(path)!r} is not an .npz archive written by save{detail}") from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ValueError(f"checkpoint {os.fspath(path)!r} is a single .npy array, not an .npz archive written by save")
+    with data:
         stored = {name: data[name] for name in data.files}
     missing = [name for name in template if name not in stored]
     extra = [name for name in stored if name not in template]

@@ -32,7 +32,6 @@ on a quadratic. optax has no halving or exact search.
 
 from __future__ import annotations
 
-import numbers
 from typing import Any, Callable, NamedTuple
 
 import jax
@@ -41,7 +40,7 @@ import optax
 
 from .optimizers._recipe import rebuildable
 from .optimizers._base import (
-    Evaluations, check_choice, check_integer, check_range, extra_args_transformation, require_extra_args,
+    Evaluations, check_choice, check_integer, check_order, check_range, extra_args_transformation, require_extra_args,
 )  # fmt: skip
 
 __all__ = [
@@ -577,9 +576,7 @@ def scale_by_wolfe_line_search(
     """
     _check_unit("c1", c1)
     _check_unit("c2", c2)
-    lo, hi = (float(c1), float(c2)) if isinstance(c1, numbers.Real) and isinstance(c2, numbers.Real) else (0, 1)
-    if not lo < hi:
-        raise ValueError(f"need 0 < c1 < c2 < 1 (strong Wolfe); got c1={c1!r}, c2={c2!r}")
+    check_order("c1", c1, "c2", c2, strict=True, why="strong Wolfe: 0 < c1 < c2 < 1")  # concrete arrays too
     _check_max_steps(max_steps)
     check_range("initial_step", initial_step, low=0.0, low_open=True)
     check_choice("method", method, WOLFE_METHODS)

@@ -70,6 +70,15 @@ def new_figure(figsize: Sequence[float] = FIGSIZE, nrows: int = 1, ncols: int = 
         from matplotlib.figure import Figure
     except ImportError as err:  # tested by hiding matplotlib.figure
         raise ImportError(_INSTALL) from err
+    try:
+        size = [float(v) for v in figsize]
+    except (TypeError, ValueError):
+        size = []
+    if len(size) != 2 or not all(np.isfinite(v) and v > 0 for v in size):
+        raise ValueError(f"figsize must be (width, height) in inches, two positive finite numbers; got {figsize!r}")
+    for name, n in (("nrows", nrows), ("ncols", ncols)):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"{name} must be an integer ≥ 1, got {n!r}")
     fig = Figure(figsize=tuple(figsize), layout="constrained")
     FigureCanvasAgg(fig)
     axes = [fig.add_subplot(nrows, ncols, i + 1) for i in range(nrows * ncols)]
@@ -82,6 +91,9 @@ def _figure_and_axes(ax: Any, figsize: Sequence[float]):
 
 
 def _finish(fig, ax, title: str | None, path: Any, dpi: int):
+    number = isinstance(dpi, (int, float, np.number)) and not isinstance(dpi, bool)
+    if path is not None and not (number and 0 < dpi < np.inf):
+        raise ValueError(f"dpi must be a positive finite number of pixels per inch, got {dpi!r}")
     if title is not None:
         ax.set_title(title)
     if path is not None:

@@ -36,7 +36,7 @@ import optax
 
 from . import engine, programs
 from .engine import REASONS
-from .optimizers._base import check_integer
+from .optimizers._base import check_callable, check_integer, check_optimizer, check_scalar_output, check_start
 
 __all__ = ["History", "OptimizeResult", "REASONS", "least_squares", "minimize"]
 
@@ -132,6 +132,14 @@ def _check_loop_args(max_steps: Any, stall_steps: Any, **tols: Any) -> None:
             raise ValueError(f"{name} must be ≥ 0 (0 switches the criterion off); got {tol!r}")
 
 
+def _check_problem(name: str, fn: Any, x0: Any, optimizer: Any) -> None:
+    """``fn`` callable, the optimizer a transformation, ``x0`` real floating point and finite
+    (when concrete: a NaN start makes every step NaN; traced starts under jit/vmap pass)."""
+    check_callable(name, fn)
+    check_optimizer(optimizer)
+    check_start("x0", x0)
+
+
 def _run(
     fun: Callable,
     residual_fn: Callable | None,
@@ -185,6 +193,7 @@ def _loop(fun, residual_fn, x0, optimizer, tols, *, max_steps: int, record: bool
         fun = _half_sum_of_squares(residual_fn)
         extra = {"value_fn": fun, "residual_fn": residual_fn}
     else:
+        check_scalar_output("fun", fun, x0)  # at trace time: once per compiled program
         extra = {"value_fn": fun}
     opt = optax.with_extra_args_support(optimizer)
     objective = engine.Objective(jax.value_and_grad(fun), extra)
@@ -242,7 +251,8 @@ def minimize(
 
     Args:
       fun: scalar function of a pytree of parameters (differentiable with ``jax.grad``).
-      x0: starting parameters (any pytree of floating arrays).
+      x0: starting parameters (any pytree of floating arrays), finite: a concrete NaN or ±inf start
+        raises ``ValueError`` (every step from it would be NaN); traced starts are not checked.
       optimizer: an optax transformation; it receives ``value``, ``grad`` and ``value_fn``.
       max_steps: the most steps to take (a Python int ≥ 1; it sizes the history buffers).
       gtol: stop when ‖∇f(x_k)‖ ≤ gtol (also checked at x0).
@@ -262,6 +272,7 @@ def minimize(
       ('gtol', 22, True)
     """
     _check_loop_args(max_steps, stall_steps, gtol=gtol, ftol=ftol, gdtol=gdtol)
+    _check_problem("fun", fun, x0, optimizer)
     return _run(fun, None, x0, optimizer, (gtol, ftol, gdtol), max_steps=max_steps, record=record,
                 stall_steps=stall_steps)  # fmt: skip
 
@@ -286,5 +297,6 @@ def least_squares(
     are of ``residual_fn``.
     """
     _check_loop_args(max_steps, stall_steps, gtol=gtol, ftol=ftol, gdtol=gdtol)
+    _check_problem("residual_fn", residual_fn, x0, optimizer)
     return _run(None, residual_fn, x0, optimizer, (gtol, ftol, gdtol), max_steps=max_steps, record=record,
                 stall_steps=stall_steps)  # fmt: skip

@@ -72,8 +72,8 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from . import engine, programs
 from ._table import text_table
-from .optimizers._base import check_integer
-from .train import _check_fit_args, _num_examples, epoch_steps
+from .optimizers._base import check_callable, check_integer, check_scalar_value, check_start
+from .train import _check_fit_args, _check_key, _num_examples, epoch_steps
 
 __all__ = ["SweepBest", "SweepResult", "sweep", "sweep_fit"]
 
@@ -194,7 +194,10 @@ def _configurations(grid: Any, product: bool) -> dict[str, np.ndarray]:
     for name, values in grid.items():
         if not isinstance(name, str):
             raise TypeError(f"grid names must be strings (keyword arguments of make_optimizer); got {name!r}")
-        arr = np.asarray(values)
+        try:
+            arr = np.asarray(values)
+        except ValueError:  # NumPy's "inhomogeneous shape": a ragged nested list
+            raise ValueError(f"grid[{name!r}] must be a 1-D array of values; got a ragged {values!r}") from None
         if arr.ndim != 1:
             raise ValueError(f"grid[{name!r}] must be a 1-D array of values; got shape {arr.shape}")
         if arr.size == 0:
@@ -337,7 +340,7 @@ def _full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_f
     extra = {"value_fn": fun} if residual_fn is None else {"value_fn": fun, "residual_fn": residual_fn}
     objective = engine.Objective(jax.value_and_grad(fun), extra)
     rules = engine.Rules(gtol=-1.0, ftol=0.0, gdtol=0.0, max_steps=steps, stall_steps=0)  # -1: gtol off
-    value0 = jnp.asarray(fun(x0))  # the start, shared by every configuration
+    value0 = check_scalar_value("fun", jnp.asarray(fun(x0)))  # the start, shared by every configuration
 
     def one(hp):
         opt = _optimizer(make_optimizer, static, hp)
@@ -356,7 +359,7 @@ def _full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_f
 
 def _minibatch_program(hps, ids, params, data, key, *, make_optimizer, static, loss_fn, epochs, batch_size, sampling):
     """``fit``'s epochs for every configuration, on the same batches (drawn outside the vmap)."""
-    value0 = jnp.asarray(loss_fn(params, data))
+    value0 = check_scalar_value("loss_fn", jnp.asarray(loss_fn(params, data)))  # traced after the grid's checks
 
     def one(hp):
         opt = _optimizer(make_optimizer, static, hp)
@@ -521,6 +524,10 @@ def sweep(
       ([False, False, True, False], {'learning_rate': 0.6, 'beta': 0.5})
     """
     check_integer("steps", steps, why="every configuration runs that many steps")
+    check_start("x0", x0)
+    check_callable("fun", fun)
+    if residual_fn is not None:
+        check_callable("residual_fn", residual_fn)
     options = {"fun": fun, "residual_fn": residual_fn, "steps": int(steps)}
     return _run(_full_batch_program, make_optimizer, grid, product, devices, (x0,), options)
 
@@ -557,6 +564,9 @@ def sweep_fit(
     """
     n = _num_examples(data)
     _check_fit_args(n, epochs, batch_size, sampling)
+    _check_key(key)
+    check_start("params", params)
+    check_callable("loss_fn", loss_fn, takes="(params, batch)")
     batch_size = None if sampling == "full" else int(batch_size)
     options = {"loss_fn": loss_fn, "epochs": int(epochs), "batch_size": batch_size, "sampling": sampling}
     return _run(_minibatch_program, make_optimizer, grid, product, devices, (params, data, key), options)

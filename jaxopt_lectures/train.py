@@ -43,7 +43,7 @@ import numpy as np
 import optax
 
 from . import engine, programs
-from .optimizers._base import check_choice, check_integer
+from .optimizers._base import check_choice, check_integer, check_optimizer, check_scalar_output, check_start
 
 __all__ = ["SAMPLING_MODES", "FitHistory", "batch_indices", "fit"]
 
@@ -128,6 +128,22 @@ def _check_sampling(n: int, batch_size: Any, sampling: str) -> None:
 def _check_fit_args(n: int, epochs: Any, batch_size: Any, sampling: str) -> None:
     _check_sampling(n, batch_size, sampling)
     check_integer("epochs", epochs)
+
+
+def _check_key(key: Any) -> None:
+    """A PRNG key: ``jax.random.key(seed)`` (typed) or a raw ``jax.random.PRNGKey(seed)`` (uint32)."""
+    dtype = getattr(key, "dtype", None)
+    typed = dtype is not None and jax.dtypes.issubdtype(dtype, jax.dtypes.prng_key)
+    raw = isinstance(dtype, np.dtype) and dtype == np.uint32 and jnp.ndim(key) == 1
+    if not (typed or raw):
+        raise TypeError(f"key must be a PRNG key such as jax.random.key(0) (it draws the minibatches); got {key!r}")
+
+
+def _check_model(loss_fn: Any, params: Any, data: Any) -> None:
+    """``loss_fn(params, batch)`` is a scalar and ``params`` are real, finite floating point (a NaN
+    start would stop the run at once with no finite parameters to return)."""
+    check_start("params", params)
+    check_scalar_output("loss_fn", loss_fn, params, data)
 
 
 def _progress_bar(progress: bool | None, epochs: int):
@@ -249,7 +265,7 @@ def fit(
     Args:
       loss_fn: ``loss_fn(params, batch) -> scalar``, ``batch`` shaped like ``data`` with the
         batch on the leading axis (a mean over the batch, so batch sizes are comparable).
-      params: initial parameters (pytree).
+      params: initial parameters (pytree of real floating arrays; a concrete NaN or ±inf raises).
       data: pytree of arrays sharing a leading example axis of length n.
       optimizer: any optax transformation (extra args get ``value``, ``grad``, ``value_fn``).
       epochs: number of passes (integer ≥ 1).
@@ -278,6 +294,9 @@ def fit(
     """
     n = _num_examples(data)
     _check_fit_args(n, epochs, batch_size, sampling)
+    _check_key(key)
+    check_optimizer(optimizer)
+    _check_model(loss_fn, params, data)
     if validation_data is not None:
         _num_examples(validation_data, "validation_data")
     epochs = int(epochs)

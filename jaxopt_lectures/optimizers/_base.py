@@ -26,10 +26,16 @@ import optax
 
 __all__ = [
     "Evaluations",
+    "check_callable",
     "check_choice",
+    "check_finite",
     "check_float_params",
     "check_learning_rate",
+    "check_optimizer",
     "check_range",
+    "check_scalar_output",
+    "check_scalar_value",
+    "check_start",
     "compute_dtype",
     "extra_args_transformation",
     "float_checked",
@@ -130,11 +136,18 @@ def is_concrete_positive(value: Any) -> bool:
     return arr is not None and bool(np.all(arr >= _FLOAT32_TINY))
 
 
-def check_order(low_name: str, low: Any, high_name: str, high: Any) -> None:
-    """Raise ``ValueError`` when concrete values have ``low > high`` anywhere."""
+def check_order(low_name: str, low: Any, high_name: str, high: Any, *, strict: bool = False, why: str = "") -> None:
+    """Raise ``ValueError`` when concrete values (floats or arrays, checked elementwise) have
+    ``low > high`` anywhere (``low ≥ high`` with ``strict``); tracers pass."""
     lo, hi = _concrete_values(low), _concrete_values(high)
-    if lo is not None and hi is not None and np.any(lo > hi):
-        raise ValueError(f"{low_name} must not exceed {high_name}; got {low_name}={low!r}, {high_name}={high!r}")
+    if lo is None or hi is None:
+        return
+    with np.errstate(invalid="ignore"):
+        bad = np.any(~(lo < hi)) if strict else np.any(lo > hi)
+    if bad:
+        need = f"need {low_name} < {high_name}" if strict else f"{low_name} must not exceed {high_name}"
+        reason = f" ({why})" if why else ""
+        raise ValueError(f"{need}{reason}; got {low_name}={low!r}, {high_name}={high!r}")
 
 
 def check_choice(name: str, value: Any, choices: Sequence[str]) -> None:
@@ -177,7 +190,9 @@ def check_learning_rate(learning_rate: Any, name: str = "learning_rate", allow_s
 
 
 def require_extra_args(who: str, **named: Any) -> None:
-    """Raise ``TypeError`` naming every extra argument of ``update`` that was not passed (``None``)."""
+    """Raise ``TypeError`` naming every extra argument of ``update`` that was not passed (``None``),
+    and ``ValueError`` when a ``value_fn`` given with ``params`` does not return a scalar there
+    (checked at trace time, instead of a JAX error about gradients or loop carries)."""
     missing = [k for k, v in named.items() if v is None]
     if missing:
         names = ", ".join(missing)
@@ -186,6 +201,92 @@ def require_extra_args(who: str, **named: Any) -> None:
             "value=f(params), grad=∇f(params), value_fn=f[, residual_fn=r]) "
             "(jaxopt_lectures.minimize, least_squares and fit pass them)"
         )
+    if "value_fn" in named and "params" in named:
+        check_scalar_output("value_fn", named["value_fn"], named["params"], who=who)
+
+
+def _shapes(out: Any) -> str:
+    leaves = jax.tree.leaves(out)
+    if len(leaves) == 1:
+        return f"an output of shape {tuple(jnp.shape(leaves[0]))}"
+    return f"a pytree of {len(leaves)} arrays ({jax.tree.structure(out)})"
+
+
+def check_scalar_output(name: str, fn: Any, *args: Any, who: str = "") -> Any:
+    """Raise ``TypeError`` unless ``fn`` is callable, ``ValueError`` unless ``fn(*args)`` is one real
+    scalar (the loss). Only shapes are computed (``jax.eval_shape``), so it costs one trace and works
+    on tracers. Returns the output's ``ShapeDtypeStruct``."""
+    if not callable(fn):
+        prefix = f"{who}: " if who else ""
+        raise TypeError(f"{prefix}{name} must be a callable returning a scalar loss; got {type(fn).__name__} {fn!r}")
+    return check_scalar_value(name, jax.eval_shape(fn, *args), who=who)
+
+
+def check_scalar_value(name: str, out: Any, who: str = "") -> Any:
+    """Raise ``ValueError`` unless ``out`` (what the function ``name`` returned, or its shape) is one
+    real scalar; returns it."""
+    prefix = f"{who}: " if who else ""
+    leaves = jax.tree.leaves(out)
+    if len(leaves) != 1 or jnp.shape(leaves[0]) != () or not hasattr(leaves[0], "dtype"):
+        raise ValueError(
+            f"{prefix}{name} must return a scalar (the loss to minimise, shape ()); got {_shapes(out)}"
+            " (sum or average the per-example losses)"
+        )
+    if jnp.issubdtype(leaves[0].dtype, jnp.complexfloating):
+        raise ValueError(f"{prefix}{name} must return a real scalar; got dtype {leaves[0].dtype}")
+    return leaves[0]
+
+
+def check_optimizer(optimizer: Any, name: str = "optimizer") -> None:
+    """Raise ``TypeError`` unless ``optimizer`` is an optax transformation (has ``init`` and
+    ``update``): passing a factory such as ``jl.sgd`` itself is the usual slip."""
+    if not (hasattr(optimizer, "init") and hasattr(optimizer, "update")):
+        hint = " (a factory? call it, e.g. jl.sgd(0.1))" if callable(optimizer) else ""
+        raise TypeError(
+            f"{name} must be an optax GradientTransformation with init and update{hint}; "
+            f"got {type(optimizer).__name__} {optimizer!r}"
+        )
+
+
+def check_callable(name: str, fn: Any, takes: str = "the parameters") -> None:
+    """Raise ``TypeError`` unless ``fn`` is callable (JAX would say only "Expected a callable value")."""
+    if not callable(fn):
+        raise TypeError(f"{name} must be a callable of {takes}; got {type(fn).__name__} {fn!r}")
+
+
+def check_start(name: str, tree: Any) -> None:
+    """A starting point of a run: real floating point, and finite when concrete (every step from a
+    NaN or ±inf start is NaN; traced starts under ``jit``/``vmap`` pass)."""
+    check_float_params(tree, name)
+    check_finite(name, tree, why="every step from a NaN or infinite start would be NaN")
+
+
+def check_finite(name: str, tree: Any, why: str = "") -> None:
+    """Raise ``ValueError`` naming the first leaf of ``tree`` with a NaN or ±inf entry.
+
+    For starting points and evaluation points: every step from a non-finite point is NaN, so the
+    run would only report it. Tracers (``jit``, ``vmap``) and arrays spread over several hosts
+    pass unchecked; a concrete leaf is read on the host once.
+    """
+    for path, leaf in jax.tree_util.tree_flatten_with_path(tree)[0]:
+        if isinstance(leaf, jax.core.Tracer) or (isinstance(leaf, jax.Array) and not leaf.is_fully_addressable):
+            continue
+        dtype = getattr(leaf, "dtype", None)
+        if dtype is None and isinstance(leaf, numbers.Number):
+            dtype = np.asarray(leaf).dtype
+        if not isinstance(dtype, np.dtype) or dtype.kind not in "fc":
+            continue
+        arr = np.asarray(leaf)
+        finite = np.isfinite(arr)
+        if not finite.all():
+            where = jax.tree_util.keystr(path)
+            bad = (arr[~finite].ravel()[0] if arr.ndim else arr).item()
+            count = int(arr.size - finite.sum())
+            reason = f" ({why})" if why else ""
+            raise ValueError(
+                f"{name}{where} must be finite{reason}; got {count} non-finite "
+                f"entr{'y' if count == 1 else 'ies'} (the first is {bad!r})"
+            )
 
 
 def check_float_params(tree: Any, what: str = "params") -> None:
@@ -330,6 +431,9 @@ def extra_args_transformation(init: Callable, update: Callable) -> optax.Gradien
         check_float_params(updates, "updates (gradients)")  # at trace time: costs nothing per step
         if params is not None:
             check_like_params(updates, params)
+        value = extra_args.get("value")
+        if value is not None and jnp.ndim(value) != 0:  # a vector would broadcast into the state silently
+            raise ValueError(f"value must be the scalar loss f(params), shape (); got shape {jnp.shape(value)}")
         return update(updates, state, params, **extra_args)
 
     return optax.GradientTransformationExtraArgs(init_fn, update_fn)
