@@ -151,23 +151,23 @@ LM_DAMPING_RULES = ("lecture", "trust_region")
 _FACTOR = 100.0  # MINPACK's default initial step bound Δ₀ = factor·‖D w₀‖ (scipy's least_squares too)
 
 
-def _lmpar(factor: Callable, solve: Callable, scale: jax.Array, g: jax.Array, radius: jax.Array, par0: jax.Array):
+def _lmpar(factor: Callable, fallback: Callable, scale: jax.Array, g: jax.Array, radius: jax.Array, par0: jax.Array):
     """MINPACK's lmpar (Moré 1978 §5): the μ ≥ 0 whose step δ(μ) = −(JᵀJ + μD²)⁻¹g has ‖Dδ‖
     within 10 % of the bound Δ, or μ = 0 when the Gauss–Newton step is shorter than 1.1Δ.
 
     Hebden's Newton iteration on 1/‖Dδ(μ)‖ − 1/Δ, μ ← μ + (‖Dδ‖ − Δ)/(Δ‖w‖²) with
     w = L⁻¹D²δ/‖Dδ‖, safeguarded in [l, u] (l from the Gauss–Newton step, 0 when J is
     rank-deficient; u = ‖D⁻¹g‖/Δ), from ``par0`` and for at most 10 factorisations.
-    ``factor(μ)`` gives (nonsingular?, δ(μ), v ↦ L⁻¹v with LLᵀ = JᵀJ + μD²); ``solve(0)`` is the
-    Gauss–Newton step, minimum-norm when J is rank-deficient. Returns (δ, μ).
+    ``factor(μ)`` gives (nonsingular?, () ↦ δ(μ), v ↦ L⁻¹v with LLᵀ = JᵀJ + μD²); ``fallback()``
+    the minimum-norm Gauss–Newton step for a rank-deficient J. Returns (δ, μ).
     """
     tiny = jnp.finfo(g.dtype).tiny
-    p = solve(0.0)  # the Gauss–Newton step
+    ok0, step0, lower0 = factor(0.0)
+    p = jax.lax.cond(ok0, lambda _: step0(), lambda _: fallback(), None)  # the Gauss–Newton step
     dp = scale * p
     dxnorm = jnp.sqrt(dot(dp, dp))
     fp = dxnorm - radius
     fits = fp <= 0.1 * radius
-    ok0, _, lower0 = factor(0.0)
     w = lower0(scale * safe_div(dp, dxnorm))  # L⁻¹D²δ/‖Dδ‖ at μ = 0
     parl = jnp.where(ok0, safe_div(fp / radius, dot(w, w)), 0.0)  # one Newton step from 0: a lower bound
     parl = jnp.where(jnp.isfinite(parl), parl, 0.0)
@@ -374,10 +374,13 @@ def scale_by_levenberg_marquardt(
                     lower = lambda v: jsl.solve_triangular(r2, v, trans="T", lower=False)  # noqa: E731 - L = R₂ᵀ
                     return ok, lambda: -jsl.solve_triangular(r2, q2.T @ rhs, lower=False), lower
 
+            def fallback():
+                return jnp.linalg.lstsq(jac, -r)[0]
+
             def solve(mu):
                 ok, step, _ = factor(mu)
                 # μ = 0 with a singular JᵀJ has no (nonsingular) factor: take the least-squares step then
-                return jax.lax.cond(ok, lambda _: step(), lambda _: jnp.linalg.lstsq(jac, -r)[0], None)
+                return jax.lax.cond(ok, lambda _: step(), lambda _: fallback(), None)
 
         e0 = _half_sq(r)
         up, down = jnp.asarray(increase, dtype), jnp.asarray(decrease, dtype)
@@ -427,7 +430,7 @@ def scale_by_levenberg_marquardt(
 
             def body(s):
                 k, par, _, _, radius, _ = s
-                delta, par = _lmpar(factor, solve, scale, g, radius, par)  # ‖Dδ‖ ≈ Δ, or μ = 0
+                delta, par = _lmpar(factor, fallback, scale, g, radius, par)  # ‖Dδ‖ ≈ Δ, or μ = 0
                 delta = jnp.where(jnp.all(jnp.isfinite(delta)), delta, 0.0)
                 e = _half_sq(rfun(x.vec + delta))
                 pnorm = jnp.sqrt(dot(scale * delta, scale * delta))
@@ -446,8 +449,8 @@ def scale_by_levenberg_marquardt(
                 shrink = jnp.where(actred >= 0, 0.5, 0.5 * safe_div(dirder, dirder + 0.5 * actred))
                 shrink = jnp.where((e >= 100.0 * e0) | (shrink < 0.1), 0.1, shrink)
                 poor, good = ratio <= 0.25, (par == 0) | (ratio >= 0.75)
-                radius = jnp.where(good, 2.0 * pnorm, radius)
-                radius = jnp.where(poor, shrink * jnp.minimum(radius, 10.0 * pnorm), radius)
+                grown = jnp.where(good, 2.0 * pnorm, radius)
+                radius = jnp.where(poor, shrink * jnp.minimum(radius, 10.0 * pnorm), grown)  # lmder's if/else if
                 par = jnp.where(poor, par / shrink, jnp.where(good, 0.5 * par, par))
                 radius = jnp.maximum(radius, jnp.finfo(dtype).tiny)  # Δ stays a positive float
                 return k + 1, jnp.clip(par, 0.0, _MU_MAX), delta, e, radius, accepted
