@@ -177,9 +177,9 @@ def test_minpack_variant_reaches_at_least_scipys_certified_digits(name, start):
     """Lower and average difficulty in the default run, all 27 problems in the slow one.
 
     Measured (ours / scipy): 10.3–11 / 6.5–11 digits on every problem-start but BoxBOD Start 1
-    (0 / 0); scipy falls short of the float64 limit on 35 of the 54 (ENSO 6.6, Nelson 8.0, MGH09
-    7.6 from Start 2) because MINPACK, like the lecture's test, judges steps by E, whose rounding
-    hides the last Gauss–Newton steps; the noise-aware test takes them.
+    (0 / 0); scipy ends below 10 digits on 34 of the 54 (ENSO 6.5 and 6.6, Thurber 7.4, MGH09 7.6,
+    Nelson 8.0) because MINPACK, like the lecture's test, judges steps by E, whose rounding hides
+    the last Gauss–Newton steps; the noise-aware test takes them.
     """
     p = NIST_PROBLEMS[name]
     theirs = _scipy_digits(p, start)
@@ -335,8 +335,9 @@ NOISE_CASES = [("Misra1c", 1), ("Roszman1", 1), ("Roszman1", 2)]
 def test_noise_aware_reaches_the_float64_limit_where_the_decrease_test_stops():
     """The same MINPACK steps with and without the noise-aware test. Without it the run ends where
     E stops resolving steps: for these problem-starts E's rounding hides the parameters' last
-    2–4 digits (½‖JΔb‖² below E's rounding for relative errors up to 1e-6.4 … 1e-7.8) and the
-    ratio test ends at 8.3–8.6 digits (measured); with it, at the float64 limit, 10.8–10.9."""
+    2–4 digits (½‖JΔb‖² is below E's rounding for relative errors up to 1e-6.4 (Roszman1) and
+    1e-7.8 (Misra1c)) and the ratio test ends at 8.3–8.6 digits (measured: 8.28, 8.63, 8.62);
+    with it, at the float64 limit: 10.80, 10.87, 10.87."""
     for name, start in NOISE_CASES:
         p = NIST_PROBLEMS[name]
         aware, plain = p.digits(_our_run(p, start).params), p.digits(_our_run(p, start, noise_aware=False).params)
