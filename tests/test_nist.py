@@ -361,7 +361,10 @@ def test_gauss_newton_moves_a_parameter_whose_column_is_a_million_times_shorter_
     cuts singular values below ε·max(m, n)·σ_max = 1.2e-7·(c + 1)·s, which is above 1 for
     (s, c) = (1e6, 10) and (1e7, 1): w₁ never moved. With J's columns scaled to unit norm first,
     one step solves this linear problem to float32 rounding."""
-    r_fn = lambda w: jnp.concatenate([scale * (w[:1] - 1.0), jnp.repeat(w[1:] - 1.0, copies) / copies**0.5])  # noqa: E731
+
+    def r_fn(w):
+        return jnp.concatenate([scale * (w[:1] - 1.0), jnp.repeat(w[1:] - 1.0, copies) / copies**0.5])
+
     res = jl.least_squares(r_fn, jnp.zeros(2, jnp.float32), jl.gauss_newton(), max_steps=5)
     assert res.params.dtype == jnp.float32
     np.testing.assert_allclose(res.params, [1.0, 1.0], rtol=4e-7)  # a few float32 ulps

@@ -123,12 +123,14 @@ def gauss_newton(*, line_search: Any = None) -> optax.GradientTransformationExtr
 class LevenbergMarquardtState(NamedTuple):
     """State of :func:`scale_by_levenberg_marquardt`.
 
-    ``damping`` μ for the next step; ``scale`` the diagonal D of the damping term μD² (ones for
-    ``scaling="identity"``; for ``"marquardt"`` the running maximum of J's column norms, zeros
-    before the first step); of the last step: ``value`` E at the accepted point (E at the start
-    when every trial was rejected), ``num_evals`` residual evaluations (r at the start and one per
-    trial), ``rejected`` trials rejected because E went up, ``failed`` no trial within
-    ``max_tries`` lowered E (the step is then 0 and μ has grown).
+    ``damping`` μ for the next step (its first guess under ``damping_rule="trust_region"``);
+    ``scale`` the diagonal D of the damping term μD² (ones for ``scaling="identity"``; for
+    ``"marquardt"`` the running maximum of J's column norms, zeros before the first step);
+    ``radius`` the trust region's step bound Δ (0 before the first step, and always under the
+    lecture's rule); of the last step: ``value`` E at the accepted point (E at the start when every
+    trial was rejected), ``num_evals`` residual evaluations (r at the start and one per trial),
+    ``rejected`` trials rejected, ``failed`` no trial within ``max_tries`` was accepted (the step
+    is then 0 and μ has grown, or Δ shrunk).
     """
 
     damping: jax.Array
