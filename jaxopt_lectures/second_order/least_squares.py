@@ -276,12 +276,14 @@ def scale_by_levenberg_marquardt(
     minimum, E(w + δ) − E(w) = −(½‖Jδ‖² + μ‖Dδ‖²) + O(‖δ‖³) falls below the error with which E is
     computed (about Σ|rᵢ| |noise of rᵢ|, and rᵢ = yᵢ − f(xᵢ) carries the rounding of yᵢ and f, not
     of rᵢ) long before the Gauss–Newton step stops improving w: E cannot tell a good step from a
-    bad one there, so the lecture's test (and MINPACK's ratio ≥ 1e-4) ends 1–5 digits short of
-    what the arithmetic allows (the NIST StRD fits end at 6–10 correct digits of 11). The noise of
-    r is measured once per step, as Moré & Wild estimate computational noise from differences
-    (SIAM J. Sci. Comput. 33 (2011) 1292): ν = r(w + t) − r(w) − Jt at a perturbation t of 8 ulps
-    of w, one extra evaluation of r, whose difference from the exact linearisation is rounding.
-    A trial that does not lower E is then still accepted when (i) its predicted decrease
+    bad one there, so the lecture's test (and MINPACK's ratio ≥ 1e-4) ends up to 4 digits short of
+    what the arithmetic allows (scipy's MINPACK ends between 6.5 and 11 correct digits of the NIST
+    StRD fits' 11, where 10.3–11 are attainable in float64). The noise of r is measured once per
+    step, as Moré & Wild estimate computational noise from differences (SIAM J. Sci. Comput. 33
+    (2011) 1292): ν = r(w + t) − r(w) − Jt at a perturbation t of 8 ulps of w, one extra
+    evaluation of r, whose difference from the exact linearisation is rounding. A trial that does
+    not lower E (under the trust region: whose ratio is below 1e-4) is then still accepted, and
+    counted as a good prediction, when (i) its predicted decrease
     ½‖Jδ‖² + μ‖Dδ‖² ≤ N, (ii) E rose by at most N, N = Σ|rᵢ||νᵢ| + 4εE, and (iii) it changes r by
     more than rounding, ‖Jδ‖ ≥ 2‖ν‖ — so once w sits at the Gauss–Newton fixed point of the
     rounded problem, where steps only chase rounding, no trial passes (iii), the trials fail and
