@@ -162,8 +162,9 @@ def _our_run(p, start, **kwargs):
     return jl.least_squares(p.residual_fn, jnp.asarray(p.starts[start - 1]), opt, max_steps=1000, gtol=0.0)
 
 
-#: Both methods fail from BoxBOD's Start 1 (b = (1, 1), far from b* = (213.8, 0.547)): they end at
-#: b₁ ≈ ȳ with b₂ → ∞ (the model saturated at every x), 0 digits each.
+#: Both methods fail from BoxBOD's Start 1 (b = (1, 1), far from b* = (213.8, 0.547)): both end at
+#: b₁ = ȳ = 172.5 with b₂ ≈ 90–110, where e^(−b₂x) = 0 at every x ≥ 1 (the model saturated, J's
+#: second column 0, RSS 9771.5 against RSS* 1168): 0 digits each.
 BOTH_FAIL = {("BoxBOD", 1)}
 
 
