@@ -278,7 +278,14 @@ register(OptimizerSpec(
     "levenberg_marquardt", so.levenberg_marquardt, so.scale_by_levenberg_marquardt, "least_squares",
     "L4, ALGORITHMS.md §7",
     extra_args=("residual_fn",),
-    variants={"dense": _v("L4", matrix_free=False), "matrix_free": _v("L4: JVP/VJP and CG", matrix_free=True)},
+    variants={
+        "dense": _v("L4", matrix_free=False),
+        "matrix_free": _v("L4: JVP/VJP and CG", matrix_free=True),
+        "minpack": _v(
+            "Marquardt 1963, Moré 1978 (MINPACK lmder): μD², QR of [J; √μ D], trust region; noise-aware",
+            scaling="marquardt", solver="qr", damping_rule="trust_region", noise_aware=True,
+        ),
+    },
     peers="scipy.optimize.least_squares(method='lm') (MINPACK)",
 ))
 register(OptimizerSpec(

@@ -13,7 +13,9 @@ The lectures' functions are in :mod:`.lectures`, the classic ones (Rosenbrock, B
 Himmelblau, ``sphere(n)``) in :mod:`.classic`, Moré–Garbow–Hillstrom's least-squares problems
 (Wood, Powell singular, Freudenstein–Roth, Bard, Box 3-D, Osborne 1) and an exponential curve fit
 in :mod:`.mgh` (``LEAST_SQUARES_PROBLEMS`` names the catalogue's problems for Gauss–Newton and LM);
-the regression data, L3's four losses, L0's sigmoid neuron and ``regression_problem`` in
+the NIST StRD nonlinear-regression problems with their certified values in :mod:`.nist`
+(``NIST_PROBLEMS``, kept apart from ``PROBLEMS``: each has two starts and a data set); the
+regression data, L3's four losses, L0's sigmoid neuron and ``regression_problem`` in
 :mod:`.regression`; the worked examples' numbers (ALGORITHMS.md §10) in :mod:`.worked_examples`.
 """
 
@@ -38,6 +40,8 @@ from . import mgh  # noqa: I001  (registered after .classic: the MGH problems fo
 from .mgh import (
     LEAST_SQUARES_PROBLEMS, bard, box_3d, exponential_fit, freudenstein_roth, osborne1, powell_singular, wood,
 )  # fmt: skip
+from . import nist
+from .nist import NIST_PROBLEMS, NistProblem, get_nist_problem
 
 __all__ = [
     "PROBLEMS",
@@ -61,3 +65,4 @@ __all__ += [
     "LEAST_SQUARES_PROBLEMS", "bard", "box_3d", "exponential_fit", "freudenstein_roth", "mgh", "osborne1",
     "powell_singular", "wood",
 ]  # fmt: skip
+__all__ += ["NIST_PROBLEMS", "NistProblem", "get_nist_problem", "nist"]
