@@ -477,6 +477,8 @@ def test_property_valid_hyperparameters_never_raise_and_give_finite_updates(name
             kwargs[arg] = data.draw(valid_floats(arg), label=arg)
     if name == "rmsprop" and kwargs.get("nesterov"):
         kwargs["momentum"] = data.draw(st.floats(0.0, 1.0, exclude_min=True, exclude_max=True), label="momentum")
+    if name == "rmsprop" and kwargs.get("centered"):  # γ = 0 makes the centred variance ≡ 0: refused
+        kwargs["decay"] = data.draw(st.floats(0.0, 1.0, exclude_min=True, exclude_max=True), label="decay")
     if name == "rprop" and kwargs["min_step"] > kwargs["max_step"]:
         kwargs["min_step"], kwargs["max_step"] = kwargs["max_step"], kwargs["min_step"]
     opt = spec.factory(**kwargs)
