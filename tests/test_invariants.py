@@ -1,10 +1,15 @@
-"""Registry-wide contracts real model code relies on (issue 14, first part): every optimizer and
+"""Registry-wide contracts real model code relies on (issue 14, item 2): every optimizer and
 variant of the registry keeps its state's structure, shapes and dtypes across updates on the
-parameter trees models have, runs under ``lax.scan``, and works under
-``optax.inject_hyperparams`` inside ``jit``. A new registry entry is covered without edits here."""
+parameter trees models have (an empty dict and mixed float16/bfloat16/float32/float64 leaves
+included), runs under ``lax.scan``, is traced once under ``jit``, works under
+``optax.inject_hyperparams`` inside ``jit``, and turns finite inputs (zero gradients, gradients
+of 1e±30 in float32) into finite outputs. A new registry entry is covered without edits here.
+"""
 
 import inspect
+import math
 
+import chex
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -23,11 +28,34 @@ def _cases():
 
 CASES = list(_cases())
 
+
+def _one_per_entry(cases, all_slow=False):
+    """The default run takes each registry entry's first variant; the slow pass every variant
+    (``all_slow``: every case in the slow pass only)."""
+    seen, out = set(), []
+    for case in cases:
+        first = case.values[0] not in seen and not all_slow
+        seen.add(case.values[0])
+        out.append(case if first else pytest.param(*case.values, id=case.id, marks=pytest.mark.slow))
+    return out
+
+
 TREES = {
     "array": jnp.array([0.5, -1.0, 2.0]),
     "dict": {"w": jnp.array([[0.5, -1.0], [2.0, 0.3]]), "b": jnp.array([0.1, -0.2])},
     "list": [jnp.array([0.5, -1.0]), jnp.array([2.0])],
-    "nested tuple with a 0-d leaf": (jnp.array(0.7), (jnp.array([0.5, -1.0]), jnp.array(-0.3))),
+    # 0-d leaves of a fixed dtype, as an initializer makes them: jnp.array(0.7) would be weakly
+    # typed, and optax.apply_updates returns it strongly typed (a new input type for jit)
+    "nested tuple with a 0-d leaf": (jnp.asarray(0.7, float), (jnp.array([0.5, -1.0]), jnp.asarray(-0.3, float))),
+    "empty dict": {},
+    # a model in mixed precision: every leaf keeps its own dtype (float64 only under x64, which
+    # tests/conftest.py turns on for the whole suite)
+    "mixed dtypes": {
+        "h": jnp.array([0.5, -1.0], jnp.float16),
+        "b": jnp.array([[2.0, 0.3]], jnp.bfloat16),
+        "s": jnp.array(0.7, jnp.float32),
+        **({"d": jnp.array([0.1, -0.2, 0.3], jnp.float64)} if jax.config.jax_enable_x64 else {}),
+    },
 }
 
 
@@ -47,42 +75,95 @@ def _signature(tree):
     return jax.tree.structure(tree), [(jnp.shape(x), jnp.result_type(x)) for x in jax.tree.leaves(tree)]
 
 
-def _step(opt, fun, residual_fn):
+def _step(opt, fun, residual_fn, with_updates=False):
     def step(params, state):
         value, grad = jax.value_and_grad(fun)(params)
         updates, state = opt.update(grad, state, params, value=value, grad=grad, value_fn=fun, residual_fn=residual_fn)
-        return optax.apply_updates(params, updates), state
+        new = optax.apply_updates(params, updates)
+        return (new, state, updates) if with_updates else (new, state)
 
     return step
 
 
-# the default run takes a dict (and scans over it); the slow pass adds the bare array, the list and
-# the nested tuple with a 0-d leaf
-_TREE_PARAMS = [t if t == "dict" else pytest.param(t, marks=pytest.mark.slow) for t in TREES]
+def _dtypes(tree):
+    return [jnp.result_type(x) for x in jax.tree.leaves(tree)]
+
+
+def _parameter_mirrors(state, params):
+    """The dicts in ``state`` with the keys of the parameter dict ``params``: per-parameter
+    statistics (momenta, second moments, step sizes, the last gradient a search saw)."""
+    if not isinstance(params, dict) or not params:
+        return []
+    nodes = jax.tree.leaves(state, is_leaf=lambda x: isinstance(x, dict))
+    return [n for n in nodes if isinstance(n, dict) and set(n) == set(params)]
+
+
+def _assert_parameter_dtypes_kept(params, updates, state, when):
+    """Updates and every floating per-parameter state leaf have their parameter's dtype (a rule
+    may keep integer codes, as Rprop's int8 signs). The flat vectors of the curvature methods are
+    in the promoted compute dtype (second_order/_common.Flat); their stability is the signature's."""
+    assert _dtypes(updates) == _dtypes(params), f"update dtypes {_dtypes(updates)}, params {_dtypes(params)} {when}"
+    for mirror in _parameter_mirrors(state, params):
+        for key, leaf in mirror.items():
+            if leaf is not None and jnp.issubdtype(jnp.result_type(leaf), jnp.floating):
+                assert jnp.result_type(leaf) == params[key].dtype, f"state leaf {key!r}: {jnp.result_type(leaf)} {when}"
+
+
+# the default run takes the mixed-precision dict (and scans over it) and the empty dict; the slow
+# pass adds the float64 dict, the bare array, the list and the nested tuple with a 0-d leaf
+_DEFAULT_TREES = ("mixed dtypes", "empty dict")
+_TREE_PARAMS = [t if t in _DEFAULT_TREES else pytest.param(t, marks=pytest.mark.slow) for t in TREES]
 
 
 @pytest.mark.parametrize("tree", _TREE_PARAMS)
 @pytest.mark.parametrize(("name", "kwargs"), CASES)
 def test_state_keeps_its_structure_shapes_and_dtypes_and_a_scan_runs(name, kwargs, tree):
+    """Five updates in one ``lax.scan``, whose carry must keep its tree structure, shapes, dtypes
+    and weak types after every update (what ``while_loop`` and checkpoint templates need too);
+    the compiled scan is traced once, so a second call with the state it returned hits it."""
     params = TREES[tree]
     fun, residual_fn = _problem(params)
     opt = optax.with_extra_args_support(registry.get(name).make(**kwargs))
     state = opt.init(params)
-    step = jax.jit(_step(opt, fun, residual_fn))
-    first = _signature(state)
-    p = params
-    for k in range(3):
-        p, state = step(p, state)
-        assert _signature(state) == first, f"state changed after update {k + 1}"
-        assert _signature(p) == _signature(params)
-        assert all(bool(jnp.all(jnp.isfinite(x))) for x in jax.tree.leaves(p))
+    step = _step(opt, fun, residual_fn, with_updates=True)
 
-    if tree == "dict":  # lax.scan needs the carry's structure fixed: 5 steps in one scan
+    def five_updates(p, s):
         def body(carry, _):
-            return step(*carry), None
+            p, s, updates = step(*carry)
+            return (p, s), updates
 
-        (p5, _), _ = jax.lax.scan(body, (params, opt.init(params)), None, length=5)
-        assert _signature(p5) == _signature(params)
+        (p, s), updates = jax.lax.scan(body, (p, s), None, length=5)
+        return p, s, updates
+
+    chex.clear_trace_counter()
+    run = jax.jit(chex.assert_max_traces(five_updates, n=1))
+    p = params
+    for k in (5, 10):
+        p, state, updates = run(p, state)
+        assert _signature(state) == _signature(opt.init(params)), f"state changed after update {k}"
+        assert _signature(p) == _signature(params)
+        _assert_parameter_dtypes_kept(params, jax.tree.map(lambda u: u[-1], updates), state, f"after update {k}")
+        assert all(bool(jnp.all(jnp.isfinite(x))) for x in jax.tree.leaves(p))
+    if tree == "empty dict":
+        assert updates == {} and p == {}
+
+
+def test_the_flat_view_keeps_each_leaf_dtype_and_the_empty_tree():
+    """The curvature methods' flat vector (``ravel_pytree``) promotes mixed leaves to one compute
+    dtype; the way back must cast each leaf to its own dtype again, and an empty tree is the
+    empty vector (nothing to concatenate)."""
+    from jaxopt_lectures.second_order._common import flatten
+
+    params = TREES["mixed dtypes"]
+    flat = flatten(params)
+    assert flat.dtype == jnp.result_type(jnp.float32, *_dtypes(params))
+    back = flat.unravel(flat.vec * 3.0)
+    assert _dtypes(back) == _dtypes(params)
+    for key, leaf in params.items():  # each leaf tripled, then rounded to its own dtype
+        tripled = (leaf.astype(flat.dtype) * 3).astype(leaf.dtype)
+        np.testing.assert_array_equal(np.asarray(back[key]), np.asarray(tripled))
+    empty = flatten({})
+    assert empty.vec.shape == (0,) and empty.unravel(empty.vec) == {}
 
 
 def _float_hyperparameters(spec, kwargs):
@@ -114,6 +195,7 @@ def test_inject_hyperparams_works_under_jit(name, kwargs):
             tx2 = optax.with_extra_args_support(optax.inject_hyperparams(spec.factory, static_args=static)(**doubled))
             p2, _ = jax.jit(_step(tx2, fun, residual_fn))(params, tx2.init(params))
         assert not np.array_equal(np.asarray(p1), np.asarray(p2))
+
 
 
 @pytest.mark.parametrize("name", [n for n in registry.names() if "learning_rate" in inspect.signature(registry.get(n).factory).parameters])
@@ -169,3 +251,115 @@ def test_init_from_shapes_and_dtypes_alone(name, kwargs):
     params = TREES["dict"]
     abstract = jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype), params)
     assert _signature(opt.init(abstract)) == _signature(opt.init(params))
+
+
+
+def test_a_line_search_sums_the_slope_of_16_bit_leaves_in_float32():
+    """φ'(0) = gᵀd over bfloat16/float16 leaves is summed in the search's float32 (at least): as a
+    bfloat16 dot, 1000 products of 1 + 2⁻⁷ came out as 1008 (8 bits of significand), not
+    1007.8125; and XLA:CPU rounded such a dot otherwise inside a fused program than alone."""
+    from jaxopt_lectures.linesearch import _slope
+
+    g = {"b": jnp.full(1000, 1.0 + 2.0**-7, jnp.bfloat16), "h": jnp.full(3, 0.5, jnp.float16)}
+    d = {"b": jnp.ones(1000, jnp.bfloat16), "h": jnp.full(3, -2.0, jnp.float16)}
+    want = 1000 * (1.0 + 2.0**-7) - 3.0  # 1004.8125, exact in float32
+    assert float(_slope(g, d, jnp.float32)) == want
+    assert float(jax.jit(_slope, static_argnums=2)(g, d, jnp.float32)) == want
+
+
+# --------------------------------------------------------------------------------------------
+# Finite in, finite out: zero gradients, gradients of 1e±30 in float32
+# --------------------------------------------------------------------------------------------
+
+_F32 = jax.tree.map(lambda x: x.astype(jnp.float32), TREES["dict"])
+
+# Where the exact result lies beyond float32 its rounding is ±∞, which is right, not a defect; the
+# update and the state are then only required to be free of NaN.
+_BEYOND_FLOAT32 = {
+    # the rate η ← η + γ g(t) g(t−1) ≈ γ g² = 1e56 and the step η g ≈ γ g³ = 1e86 for g = 1e30
+    ("delta_delta", "1e30"),
+}
+
+
+def _scaled_problem(scale, center):
+    """f = (s/2) Σ ‖r‖² with r = (x − c, (x − c)²/√2) per leaf: its gradient s(x − c)(1 + (x − c)²)
+    is s times an O(1) number, and at x = c the gradient and the residuals are exactly 0 (a
+    minimum with H = s I)."""
+    root = jnp.sqrt(scale)
+
+    def residual(x, c):
+        d = x - c
+        return root.astype(x.dtype) * jnp.concatenate([jnp.ravel(d), jnp.ravel(d**2) / math.sqrt(2.0)])
+
+    def residual_fn(p):
+        return jax.tree.map(residual, p, center)
+
+    def fun(p):
+        return 0.5 * sum(jnp.sum(r**2) for r in jax.tree.leaves(residual_fn(p)))
+
+    return fun, residual_fn
+
+
+def _assert_finite_outputs(updates, state, params, initial, when, nan_free_only=False):
+    """Updates finite and of the parameters' dtypes; the state without NaN, and finite wherever it
+    was finite at ``init`` (the +∞ a state starts from — Newton's λ_min, a search's errors and last
+    value, iRprop+'s last loss — means "not computed yet" and may stay).
+    """
+    assert _dtypes(updates) == _dtypes(params), when
+    for path, u in jax.tree_util.tree_leaves_with_path(updates):
+        bad = np.isnan(u) if nan_free_only else ~np.isfinite(u)
+        assert not bad.any(), f"update{jax.tree_util.keystr(path)} = {u} {when}"
+    for (path, x), x0 in zip(jax.tree_util.tree_leaves_with_path(state), jax.tree.leaves(initial)):
+        if not jnp.issubdtype(jnp.result_type(x), jnp.floating):
+            continue
+        x, x0 = np.asarray(x, np.float64), np.asarray(x0, np.float64)
+        where = f"state{jax.tree_util.keystr(path)} = {x} {when}"
+        assert not np.isnan(x).any(), where
+        assert nan_free_only or np.isfinite(x[np.isfinite(x0)]).all(), where
+
+
+@pytest.mark.parametrize(("name", "kwargs"), CASES)
+def test_finite_inputs_give_finite_outputs(name, kwargs):
+    """All-zero gradients (no 0/0), and float32 gradients of 1e30 and 1e−30 (squares that overflow
+    and underflow), give finite updates and states of the parameters' dtypes, over 3 updates.
+
+    The first-order methods take the gradients as data: ∇f(x₀) times 1, −0.5 and 2 (signs change,
+    so the sign rules take every branch) times s, and losses s f(x₀) times 1, 0.9, 1.1 (iRprop+
+    sees the loss fall, then rise). The curvature methods, which evaluate f themselves and whose
+    steps do not grow with s, follow their own iterates on s f.
+    """
+    spec = registry.get(name)
+    opt = optax.with_extra_args_support(spec.make(**kwargs))
+    first_order = spec.family in registry.FIRST_ORDER_FAMILIES
+
+    @jax.jit
+    def step(p, state, scale, center, g, value):
+        fun, residual_fn = _scaled_problem(scale, center)
+        if not first_order:
+            value, g = jax.value_and_grad(fun)(p)
+        updates, state = opt.update(g, state, p, value=value, grad=g, value_fn=fun, residual_fn=residual_fn)
+        return optax.apply_updates(p, updates), state, updates
+
+    x0 = _F32
+    initial = opt.init(x0)
+    scenarios = {"zero": (1.0, x0), "1e30": (1e30, jax.tree.map(lambda x: x + 0.5, x0)),
+                 "1e-30": (1e-30, jax.tree.map(lambda x: x + 0.5, x0))}  # fmt: skip
+    for label, (scale, center) in scenarios.items():
+        scale = jnp.float32(scale)
+        fun, _ = _scaled_problem(scale, center)
+        f0, g0 = jax.value_and_grad(fun)(x0)
+        if label == "zero":
+            assert not any(bool(jnp.any(g != 0)) for g in jax.tree.leaves(g0)) and float(f0) == 0.0
+        else:
+            assert all(bool(jnp.all(jnp.isfinite(g))) for g in jax.tree.leaves(g0))
+        p, state = x0, initial
+        for k, factor in enumerate((1.0, -0.5, 2.0)):
+            g = jax.tree.map(lambda x: x * jnp.float32(factor), g0)
+            value = f0 * jnp.float32((1.0, 0.9, 1.1)[k])
+            p, state, updates = step(p, state, scale, center, g, value)
+            when = f"at update {k + 1} with gradients of scale {label}"
+            _assert_finite_outputs(updates, state, x0, initial, when, nan_free_only=(name, label) in _BEYOND_FLOAT32)
+            assert _signature(state) == _signature(initial), when
+            if not first_order:
+                assert all(bool(jnp.all(jnp.isfinite(x))) for x in jax.tree.leaves(p)), when
+

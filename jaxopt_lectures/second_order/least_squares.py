@@ -17,7 +17,7 @@ from jax.flatten_util import ravel_pytree
 
 from ..optimizers._recipe import rebuildable
 from ..optimizers._base import Evaluations, check_integer, check_range, extra_args_transformation, require_extra_args
-from ._common import Flat, dot, flatten, safe_div, truncated_cg, with_line_search
+from ._common import Flat, binary_normalized, dot, flatten, safe_div, truncated_cg, with_line_search
 
 __all__ = [
     "GaussNewtonState",
@@ -180,7 +180,7 @@ def scale_by_levenberg_marquardt(
             vjp = jax.linear_transpose(jvp, x.vec)  # u ↦ Jᵀ u
             g = vjp(r)[0]
             gnorm = jnp.sqrt(dot(g, g))
-            jg = jvp(g)
+            jg = jvp(binary_normalized(g))  # J g for the μ floor below, g scaled exactly
 
             def solve(mu):
                 matvec = lambda v: vjp(jvp(v))[0] + mu * v  # noqa: E731 - (JᵀJ + μI) v
@@ -190,7 +190,7 @@ def scale_by_levenberg_marquardt(
             r = rfun(x.vec)
             jac = _jacobian(rfun, x.vec)
             jtj, g = jac.T @ jac, jac.T @ r
-            jg = jac @ g
+            jg = jac @ binary_normalized(g)  # J g for the μ floor below, g scaled exactly
             eye = jnp.eye(g.size, dtype=dtype)
 
             def solve(mu):
@@ -207,8 +207,10 @@ def scale_by_levenberg_marquardt(
         up, down = jnp.asarray(increase, dtype), jnp.asarray(decrease, dtype)
         # μ below √ε times the curvature of JᵀJ along g (a Rayleigh quotient, one product) does not
         # change the solve in floating point: a rejected trial grows μ to at least that, so growth
-        # from μ = 0 or 1e-30 does not spend its tries on damping that cannot matter
-        mu_floor = jnp.sqrt(jnp.finfo(dtype).eps) * safe_div(dot(jg, jg), dot(g, g))  # g = 0: no floor needed
+        # from μ = 0 or 1e-30 does not spend its tries on damping that cannot matter. g enters
+        # scaled by a power of two (the same quotient), so ‖Jg‖² and ‖g‖² cannot overflow to ∞/∞
+        g_scaled = binary_normalized(g)
+        mu_floor = jnp.sqrt(jnp.finfo(dtype).eps) * safe_div(dot(jg, jg), dot(g_scaled, g_scaled))  # g = 0: no floor
 
         def cond(s):
             k, _, _, _, accepted = s
