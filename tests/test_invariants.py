@@ -2,8 +2,9 @@
 variant of the registry keeps its state's structure, shapes and dtypes across updates on the
 parameter trees models have (an empty dict and mixed float16/bfloat16/float32/float64 leaves
 included), runs under ``lax.scan``, is traced once under ``jit``, works under
-``optax.inject_hyperparams`` inside ``jit``, and turns finite inputs (zero gradients, gradients
-of 1e±30 in float32) into finite outputs. A new registry entry is covered without edits here.
+``optax.inject_hyperparams`` inside ``jit`` (each injected float changes the steps), and turns
+finite inputs (zero gradients, gradients of 1e±30 in float32, hyperparameters and trees drawn by
+hypothesis) into finite outputs. A new registry entry is covered without edits here.
 """
 
 import inspect
@@ -15,6 +16,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jaxopt_lectures import registry
 
@@ -171,6 +174,26 @@ def _float_hyperparameters(spec, kwargs):
     return {k: v for k, v in merged.items() if isinstance(v, float)}
 
 
+# Injected floats whose change does not show within 3 steps on test_inject_hyperparams' problem
+# (f = Σ (x − 1)² + x⁴/4 from x = (0.5, −1, 2)) because the branch they enter is never taken:
+# (optimizer, argument) -> the variant keywords for which that holds.
+_INACTIVE_ON_THE_TEST_PROBLEM = {
+    ("amsgrad", "b2"): {"max_of": "corrected"},  # |g| shrinks: max(v̂max, v̂) stays v̂₁ = g₁² for any β2
+    ("rprop", "eta_minus"): {},  # no gradient changes sign in 3 steps: Δ only grows …
+    ("rprop", "min_step"): {},  # … so it never meets Δmin,
+    ("rprop", "max_step"): {},  # and 0.01·1.2ᵗ stays far below Δmax
+    ("delta_bar_delta", "phi"): {},  # ḡ and g never disagree in sign in 3 steps …
+    ("delta_bar_delta", "theta"): {},  # … and ḡ enters only through that sign
+    ("levenberg_marquardt", "increase"): {},  # every first trial lowers f: none rejected
+    ("levenberg_marquardt", "cg_tol"): {},  # unused when dense; matrix-free CG on 3 unknowns is exact
+}
+
+
+def _inactive(name, kwargs, arg):
+    condition = _INACTIVE_ON_THE_TEST_PROBLEM.get((name, arg))
+    return condition is not None and all(kwargs.get(k) == v for k, v in condition.items())
+
+
 @pytest.mark.parametrize(("name", "kwargs"), CASES)
 def test_inject_hyperparams_works_under_jit(name, kwargs):
     spec = registry.get(name)
@@ -196,6 +219,29 @@ def test_inject_hyperparams_works_under_jit(name, kwargs):
             p2, _ = jax.jit(_step(tx2, fun, residual_fn))(params, tx2.init(params))
         assert not np.array_equal(np.asarray(p1), np.asarray(p2))
 
+    # Every other injected float, changed in the state, changes the next three steps of the same
+    # compiled program — or, for a value the state copies at init (AdaGrad's and Yogi's s₀,
+    # Levenberg–Marquardt's μ₀), a state initialised with it does — unless this problem never
+    # takes the branch it enters (_INACTIVE_ON_THE_TEST_PROBLEM says why).
+    def three_steps(s):
+        p = params
+        for _ in range(3):
+            p, s = step(p, s)
+        return np.asarray(p)
+
+    unchanged = three_steps(tx.init(params))
+    wrong = []
+    for arg in sorted(set(state.hyperparams) - {"learning_rate"}):
+        low, high, _, _ = _RANGES[arg]
+        value = float(state.hyperparams[arg])
+        changed = _rescaled(arg, value, 3.0) if value != low else (0.5 if high == 1.0 else 1.0)
+        moved = tx.init(params)
+        moved.hyperparams[arg] = jnp.asarray(changed, moved.hyperparams[arg].dtype)
+        reinitialised = optax.inject_hyperparams(spec.factory, static_args=static)(**{**merged, arg: changed})
+        effect = [not np.array_equal(three_steps(s), unchanged) for s in (moved, reinitialised.init(params))]
+        if any(effect) == _inactive(name, kwargs, arg):
+            wrong.append(f"{arg}: {value} → {changed} {'changed' if any(effect) else 'did not change'} the steps")
+    assert not wrong, wrong
 
 
 @pytest.mark.parametrize("name", [n for n in registry.names() if "learning_rate" in inspect.signature(registry.get(n).factory).parameters])
@@ -362,4 +408,102 @@ def test_finite_inputs_give_finite_outputs(name, kwargs):
             assert _signature(state) == _signature(initial), when
             if not first_order:
                 assert all(bool(jnp.all(jnp.isfinite(x))) for x in jax.tree.leaves(p)), when
+
+
+# --------------------------------------------------------------------------------------------
+# Property: drawn hyperparameters and tree shapes
+# --------------------------------------------------------------------------------------------
+
+# Valid ranges (low, high, low_open, high_open; high None = +∞) of every float hyperparameter: the
+# first-order ones as test_validation states them, the curvature methods' here.
+from test_validation import RANGES as _FIRST_ORDER_RANGES  # noqa: E402
+
+_RANGES = {
+    **_FIRST_ORDER_RANGES,
+    "damping": (0.0, None, False, True),
+    "increase": (1.0, None, True, True),
+    "decrease": (0.0, 1.0, True, True),
+    "cg_tol": (0.0, None, True, True),
+}
+
+
+def _float_arguments(name, kwargs):
+    """Every float hyperparameter of the registry case: the factory's float defaults, the
+    registry's defaults and the variant's keywords."""
+    spec = registry.get(name)
+    signature = inspect.signature(spec.factory).parameters
+    merged = {k: p.default for k, p in signature.items() if isinstance(p.default, float)}
+    merged.update({k: v for k, v in {**spec.defaults, **kwargs}.items() if isinstance(v, float)})
+    return merged
+
+
+def _rescaled(arg, value, factor):
+    """``value`` moved by ``factor`` ∈ [0.1, 10] inside the argument's valid range: a decay β in
+    (0, 1) by its odds β/(1 − β), a factor above 1 (η⁺, μ's increase) by its excess over 1, the
+    rest (rates, ε, bounds) by itself. A value at the low end (a zero default) stays."""
+    low, high, _, _ = _RANGES[arg]
+    if value == low:
+        return value
+    if high == 1.0:
+        odds = (value - low) / (1.0 - value) * factor
+        return low + odds / (1.0 + odds) * (1.0 - low)
+    return low + (value - low) * factor
+
+
+def test_every_float_hyperparameter_has_a_range():
+    """A new float argument must get a range here (or in test_validation) to be drawn."""
+    for case in CASES:
+        missing = set(_float_arguments(*case.values)) - set(_RANGES)
+        assert not missing, f"{case.id}: no range for {sorted(missing)}"
+
+
+_LEAF_DTYPES = [jnp.float32, jnp.bfloat16] + ([jnp.float64] if jax.config.jax_enable_x64 else [])
+
+
+@st.composite
+def _trees(draw):
+    """A dict of 1–3 leaves with 0–2 dimensions of sizes 1–4 and drawn dtypes, values in [−1, 1]
+    (float16 is left out: its steps on this problem may lie beyond 65504 after a drawn rate)."""
+    shapes = draw(st.lists(st.lists(st.integers(1, 4), max_size=2), min_size=1, max_size=3), label="shapes")
+    dtypes = [draw(st.sampled_from(_LEAF_DTYPES), label="dtype") for _ in shapes]
+    rng = np.random.default_rng(draw(st.integers(0, 2**16), label="seed"))
+    leaves = [jnp.asarray(rng.uniform(-1.0, 1.0, size=shape), dtype) for shape, dtype in zip(shapes, dtypes)]
+    return {f"p{i}": leaf for i, leaf in enumerate(leaves)}
+
+
+def _drawn_case_runs(data, name, kwargs):
+    drawn = {arg: _rescaled(arg, value, 10.0 ** data.draw(st.floats(-1.0, 1.0), label=arg))
+             for arg, value in _float_arguments(name, kwargs).items()}  # fmt: skip
+    params = data.draw(_trees(), label="params")
+    opt = optax.with_extra_args_support(registry.get(name).make(**{**kwargs, **drawn}))
+    fun, residual_fn = _problem(params)
+    step = jax.jit(_step(opt, fun, residual_fn, with_updates=True))
+    initial = opt.init(params)
+    p, state = params, initial
+    for k in range(3):
+        p, state, updates = step(p, state)
+        assert _signature(state) == _signature(initial), f"state changed after update {k + 1}"
+        _assert_parameter_dtypes_kept(params, updates, state, f"after update {k + 1}")
+        _assert_finite_outputs(updates, state, params, initial, f"at update {k + 1}")
+
+
+_PROPERTY_SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@settings(max_examples=12, **_PROPERTY_SETTINGS)
+@given(data=st.data())
+def test_property_drawn_hyperparameters_and_trees_keep_the_state_and_stay_finite(data):
+    """Hyperparameters within a factor 10 of the defaults (in their valid ranges) and small trees
+    of mixed dtypes, for registry cases drawn at random (each example compiles one step, ~0.5 s;
+    the slow pass runs every case)."""
+    case = data.draw(st.sampled_from(CASES), label="case")
+    _drawn_case_runs(data, *case.values)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "kwargs"), CASES)
+@settings(max_examples=8, **_PROPERTY_SETTINGS)
+@given(data=st.data())
+def test_property_every_case_with_drawn_hyperparameters_and_trees(name, kwargs, data):
+    _drawn_case_runs(data, name, kwargs)
 
