@@ -1,14 +1,20 @@
 """Registry-wide contracts real model code relies on (issue 14, item 2): every optimizer and
 variant of the registry keeps its state's structure, shapes and dtypes across updates on the
 parameter trees models have (an empty dict and mixed float16/bfloat16/float32/float64 leaves
-included), runs under ``lax.scan``, is traced once under ``jit``, works under
+included), runs under ``lax.scan``, is traced once under ``jit`` and computes there the bits eager
+execution computes (without the two rewrites by which XLA:CPU rounds otherwise), works under
 ``optax.inject_hyperparams`` inside ``jit`` (each injected float changes the steps), and turns
 finite inputs (zero gradients, gradients of 1e±30 in float32, hyperparameters and trees drawn by
 hypothesis) into finite outputs. A new registry entry is covered without edits here.
 """
 
 import inspect
+import json
 import math
+import os
+import platform
+import subprocess
+import sys
 
 import chex
 import jax
@@ -507,3 +513,96 @@ def test_property_drawn_hyperparameters_and_trees_keep_the_state_and_stay_finite
 def test_property_every_case_with_drawn_hyperparameters_and_trees(name, kwargs, data):
     _drawn_case_runs(data, name, kwargs)
 
+
+# --------------------------------------------------------------------------------------------
+# jit and eager: the same bits
+# --------------------------------------------------------------------------------------------
+
+# XLA:CPU's compiled program rounds otherwise than the same operations run one by one in exactly
+# two ways here: LLVM contracts a·b + c into one fused multiply-add (one rounding instead of two;
+# AVX2 and later have the instruction), and the algebraic simplifier reassociates and folds
+# constants — (1 − β)·(−η·g) into (−η(1 − β))·g in momentum's dampened form, Nadam's β1·m/c,
+# the dense products of Newton, Gauss–Newton and Levenberg–Marquardt. Both move an update by an
+# ulp or so (measured: ≤ 4e-16 relative in float64, 2e-15 after LM's CG); test_transformations.py
+# and test_second_order.py compare jit with eager to that rounding on the machine's own ISA. Here
+# the two are switched off, and then every update and state is equal bit for bit: nothing else
+# (a hyperparameter baked in at another precision, a branch taken at trace time, a weak type)
+# tells the compiled program from eager execution.
+_NO_FMA_NO_ALGSIMP = "--xla_cpu_max_isa=AVX --xla_disable_hlo_passes=algsimp"
+
+_FLOAT32_TREES = {"float32 dict": _F32}
+
+
+def _bits(tree):
+    """Each leaf's bytes as unsigned integers of its width (NaN payloads and −0 compared too)."""
+    return jax.tree.map(lambda x: np.asarray(x).view(f"u{np.asarray(x).dtype.itemsize}"), tree)
+
+
+def _jit_eager_mismatches(ids, tree):
+    """Run in a subprocess started with ``_NO_FMA_NO_ALGSIMP``: for each case, two updates run
+    eagerly (``jax.disable_jit``: every operation on its own, control flow in Python) and, on the
+    same inputs, jitted; the messages of those whose updates or states differ in any bit."""
+    params = {**TREES, **_FLOAT32_TREES}[tree]
+    fun, residual_fn = _problem(params)
+    failures = []
+    for case in CASES:
+        if case.id not in ids:
+            continue
+        opt = optax.with_extra_args_support(registry.get(case.values[0]).make(**case.values[1]))
+
+        def update(g, state, p, value, opt=opt):
+            return opt.update(g, state, p, value=value, grad=g, value_fn=fun, residual_fn=residual_fn)
+
+        compiled_update = jax.jit(update)
+        p, state = params, opt.init(params)
+        for k in range(2):
+            value, g = jax.value_and_grad(fun)(p)
+            with jax.disable_jit():
+                eager = update(g, state, p, value)
+            compiled = compiled_update(g, state, p, value)
+            try:
+                chex.assert_trees_all_equal(_bits(compiled), _bits(eager), strict=True)
+            except AssertionError as error:
+                failures.append(f"{case.id}, update {k + 1}: {error}")
+                break
+            p, state = optax.apply_updates(p, eager[0]), eager[1]
+    return failures
+
+
+_BITWISE_RUNS = [
+    pytest.param("dict", "one variant per entry", id="float64 dict-one variant per entry"),
+    pytest.param("dict", "every variant", id="float64 dict-every variant", marks=pytest.mark.slow),
+    pytest.param("float32 dict", "every variant", id="float32 dict-every variant", marks=pytest.mark.slow),
+]
+
+
+_X86 = platform.machine().lower() in ("x86_64", "amd64")
+
+
+@pytest.mark.skipif(not _X86, reason="--xla_cpu_max_isa=AVX names an x86 level")
+@pytest.mark.parametrize(("tree", "which"), _BITWISE_RUNS)
+def test_jit_and_eager_give_the_same_bits_without_fma_and_reassociation(tree, which):
+    import jaxopt_lectures
+    from hang_guard import HANG_GUARD_SECONDS
+
+    if which == "every variant":
+        ids = [c.id for c in CASES]
+    else:
+        ids = [c.id for c in _one_per_entry(CASES) if not c.marks]
+    tests_dir = os.path.dirname(os.path.abspath(__file__))
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(jaxopt_lectures.__file__)))
+    worker = (
+        "import json, sys\n"
+        "import jax\n"
+        "jax.config.update('jax_enable_x64', True)\n"  # as tests/conftest.py
+        f"sys.path[:0] = [{package_root!r}, {tests_dir!r}]\n"
+        "import test_invariants\n"
+        f"print(json.dumps(test_invariants._jit_eager_mismatches({ids!r}, {tree!r})))\n"
+    )
+    flags = f"{os.environ.get('XLA_FLAGS', '')} {_NO_FMA_NO_ALGSIMP}".strip()
+    env = {**os.environ, "JAX_PLATFORMS": "cpu", "XLA_FLAGS": flags}
+    run = dict(env=env, capture_output=True, text=True, timeout=HANG_GUARD_SECONDS)
+    proc = subprocess.run([sys.executable, "-c", worker], **run)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    failures = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert not failures, "\n\n".join(failures)
