@@ -5,7 +5,9 @@ included), runs under ``lax.scan``, is traced once under ``jit`` and computes th
 execution computes (without the two rewrites by which XLA:CPU rounds otherwise), works under
 ``optax.inject_hyperparams`` inside ``jit`` (each injected float changes the steps), and turns
 finite inputs (zero gradients, gradients of 1e±30 in float32, hyperparameters and trees drawn by
-hypothesis) into finite outputs. A new registry entry is covered without edits here.
+hypothesis) into finite outputs. A new registry entry is covered without edits here; the optax
+wrappers (``MultiSteps``, ``apply_if_finite``, clipping) and checkpoints are in
+test_invariants_wrappers.py.
 """
 
 import inspect
