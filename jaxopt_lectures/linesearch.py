@@ -106,8 +106,11 @@ def _phi_dphi(value_fn: Callable, params: Any, direction: Any, dtype: jnp.dtype)
 
 
 def _slope(grad: Any, direction: Any, dtype: jnp.dtype) -> jax.Array:
-    """φ'(0) = gᵀd over every leaf."""
-    leaves = jax.tree.leaves(jax.tree.map(lambda g, d: jnp.vdot(g, d).real, grad, direction))
+    """φ'(0) = gᵀd over every leaf, each product summed in ``dtype`` (float32 at least): a
+    float16/bfloat16 dot would round every partial sum to 3 digits, and XLA:CPU accumulates it at
+    another precision inside a fused program than alone (jit and eager gave different slopes)."""
+    products = jax.tree.map(lambda g, d: jnp.vdot(g.astype(dtype), d.astype(dtype)).real, grad, direction)
+    leaves = jax.tree.leaves(products)
     return jnp.asarray(sum(leaves) if leaves else 0.0, dtype)
 
 
@@ -602,7 +605,10 @@ def scale_by_wolfe_line_search(
         dtype = _value_dtype(params)
         f0, n0 = _value0(value, _phi(value_fn, params, updates, dtype), dtype)
         slope = _slope(grad, updates, dtype)
-        descent = slope < 0
+        # a slope that overflowed (gᵀd = −∞: |g| ≳ 1e19 in float32) makes the decrease bound
+        # φ(0) + c1 α gᵀd −∞ for every α, and the interpolations NaN: no search, step 0, as for an
+        # ascent direction (the state's errors +∞, not NaN)
+        descent = (slope < 0) & jnp.isfinite(slope)
         f = lambda x: value_fn(x)  # noqa: E731 - one positional argument: optax passes no data kwargs
         cast_like = lambda new, old: jax.tree.map(lambda a, b: a.astype(b.dtype), new, old)  # noqa: E731
 

@@ -1,15 +1,31 @@
-"""Registry-wide contracts real model code relies on (issue 14, first part): every optimizer and
+"""Registry-wide contracts real model code relies on (issue 14, item 2): every optimizer and
 variant of the registry keeps its state's structure, shapes and dtypes across updates on the
-parameter trees models have, runs under ``lax.scan``, and works under
-``optax.inject_hyperparams`` inside ``jit``. A new registry entry is covered without edits here."""
+parameter trees models have (an empty dict and mixed float16/bfloat16/float32/float64 leaves
+included), runs under ``lax.scan``, is traced once under ``jit`` and computes there the bits eager
+execution computes (without the two rewrites by which XLA:CPU rounds otherwise), works under
+``optax.inject_hyperparams`` inside ``jit`` (each injected float changes the steps), and turns
+finite inputs (zero gradients, gradients of 1e±30 in float32, hyperparameters and trees drawn by
+hypothesis) into finite outputs. A new registry entry is covered without edits here; the optax
+wrappers (``MultiSteps``, ``apply_if_finite``, clipping) and checkpoints are in
+test_invariants_wrappers.py.
+"""
 
 import inspect
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
 
+import chex
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jaxopt_lectures import registry
 
@@ -23,11 +39,34 @@ def _cases():
 
 CASES = list(_cases())
 
+
+def _one_per_entry(cases, all_slow=False):
+    """The default run takes each registry entry's first variant; the slow pass every variant
+    (``all_slow``: every case in the slow pass only)."""
+    seen, out = set(), []
+    for case in cases:
+        first = case.values[0] not in seen and not all_slow
+        seen.add(case.values[0])
+        out.append(case if first else pytest.param(*case.values, id=case.id, marks=pytest.mark.slow))
+    return out
+
+
 TREES = {
     "array": jnp.array([0.5, -1.0, 2.0]),
     "dict": {"w": jnp.array([[0.5, -1.0], [2.0, 0.3]]), "b": jnp.array([0.1, -0.2])},
     "list": [jnp.array([0.5, -1.0]), jnp.array([2.0])],
-    "nested tuple with a 0-d leaf": (jnp.array(0.7), (jnp.array([0.5, -1.0]), jnp.array(-0.3))),
+    # 0-d leaves of a fixed dtype, as an initializer makes them: jnp.array(0.7) would be weakly
+    # typed, and optax.apply_updates returns it strongly typed (a new input type for jit)
+    "nested tuple with a 0-d leaf": (jnp.asarray(0.7, float), (jnp.array([0.5, -1.0]), jnp.asarray(-0.3, float))),
+    "empty dict": {},
+    # a model in mixed precision: every leaf keeps its own dtype (float64 only under x64, which
+    # tests/conftest.py turns on for the whole suite)
+    "mixed dtypes": {
+        "h": jnp.array([0.5, -1.0], jnp.float16),
+        "b": jnp.array([[2.0, 0.3]], jnp.bfloat16),
+        "s": jnp.array(0.7, jnp.float32),
+        **({"d": jnp.array([0.1, -0.2, 0.3], jnp.float64)} if jax.config.jax_enable_x64 else {}),
+    },
 }
 
 
@@ -47,47 +86,123 @@ def _signature(tree):
     return jax.tree.structure(tree), [(jnp.shape(x), jnp.result_type(x)) for x in jax.tree.leaves(tree)]
 
 
-def _step(opt, fun, residual_fn):
+def _step(opt, fun, residual_fn, with_updates=False):
     def step(params, state):
         value, grad = jax.value_and_grad(fun)(params)
         updates, state = opt.update(grad, state, params, value=value, grad=grad, value_fn=fun, residual_fn=residual_fn)
-        return optax.apply_updates(params, updates), state
+        new = optax.apply_updates(params, updates)
+        return (new, state, updates) if with_updates else (new, state)
 
     return step
 
 
-# the default run takes a dict (and scans over it); the slow pass adds the bare array, the list and
-# the nested tuple with a 0-d leaf
-_TREE_PARAMS = [t if t == "dict" else pytest.param(t, marks=pytest.mark.slow) for t in TREES]
+def _dtypes(tree):
+    return [jnp.result_type(x) for x in jax.tree.leaves(tree)]
+
+
+def _parameter_mirrors(state, params):
+    """The dicts in ``state`` with the keys of the parameter dict ``params``: per-parameter
+    statistics (momenta, second moments, step sizes, the last gradient a search saw)."""
+    if not isinstance(params, dict) or not params:
+        return []
+    nodes = jax.tree.leaves(state, is_leaf=lambda x: isinstance(x, dict))
+    return [n for n in nodes if isinstance(n, dict) and set(n) == set(params)]
+
+
+def _assert_parameter_dtypes_kept(params, updates, state, when):
+    """Updates and every floating per-parameter state leaf have their parameter's dtype (a rule
+    may keep integer codes, as Rprop's int8 signs). The flat vectors of the curvature methods are
+    in the promoted compute dtype (second_order/_common.Flat); their stability is the signature's."""
+    assert _dtypes(updates) == _dtypes(params), f"update dtypes {_dtypes(updates)}, params {_dtypes(params)} {when}"
+    for mirror in _parameter_mirrors(state, params):
+        for key, leaf in mirror.items():
+            if leaf is not None and jnp.issubdtype(jnp.result_type(leaf), jnp.floating):
+                assert jnp.result_type(leaf) == params[key].dtype, f"state leaf {key!r}: {jnp.result_type(leaf)} {when}"
+
+
+# the default run takes the mixed-precision dict (and scans over it) and the empty dict; the slow
+# pass adds the float64 dict, the bare array, the list and the nested tuple with a 0-d leaf
+_DEFAULT_TREES = ("mixed dtypes", "empty dict")
+_TREE_PARAMS = [t if t in _DEFAULT_TREES else pytest.param(t, marks=pytest.mark.slow) for t in TREES]
 
 
 @pytest.mark.parametrize("tree", _TREE_PARAMS)
 @pytest.mark.parametrize(("name", "kwargs"), CASES)
 def test_state_keeps_its_structure_shapes_and_dtypes_and_a_scan_runs(name, kwargs, tree):
+    """Five updates in one ``lax.scan``, whose carry must keep its tree structure, shapes, dtypes
+    and weak types after every update (what ``while_loop`` and checkpoint templates need too);
+    the compiled scan is traced once, so a second call with the state it returned hits it."""
     params = TREES[tree]
     fun, residual_fn = _problem(params)
     opt = optax.with_extra_args_support(registry.get(name).make(**kwargs))
     state = opt.init(params)
-    step = jax.jit(_step(opt, fun, residual_fn))
-    first = _signature(state)
-    p = params
-    for k in range(3):
-        p, state = step(p, state)
-        assert _signature(state) == first, f"state changed after update {k + 1}"
-        assert _signature(p) == _signature(params)
-        assert all(bool(jnp.all(jnp.isfinite(x))) for x in jax.tree.leaves(p))
+    step = _step(opt, fun, residual_fn, with_updates=True)
 
-    if tree == "dict":  # lax.scan needs the carry's structure fixed: 5 steps in one scan
+    def five_updates(p, s):
         def body(carry, _):
-            return step(*carry), None
+            p, s, updates = step(*carry)
+            return (p, s), updates
 
-        (p5, _), _ = jax.lax.scan(body, (params, opt.init(params)), None, length=5)
-        assert _signature(p5) == _signature(params)
+        (p, s), updates = jax.lax.scan(body, (p, s), None, length=5)
+        return p, s, updates
+
+    chex.clear_trace_counter()
+    run = jax.jit(chex.assert_max_traces(five_updates, n=1))
+    p = params
+    for k in (5, 10):
+        p, state, updates = run(p, state)
+        assert _signature(state) == _signature(opt.init(params)), f"state changed after update {k}"
+        assert _signature(p) == _signature(params)
+        _assert_parameter_dtypes_kept(params, jax.tree.map(lambda u: u[-1], updates), state, f"after update {k}")
+        assert all(bool(jnp.all(jnp.isfinite(x))) for x in jax.tree.leaves(p))
+    if tree == "empty dict":
+        assert updates == {} and p == {}
+
+
+def test_the_flat_view_keeps_each_leaf_dtype_and_the_empty_tree():
+    """The curvature methods' flat vector (``ravel_pytree``) promotes mixed leaves to one compute
+    dtype; the way back must cast each leaf to its own dtype again, and an empty tree is the
+    empty vector (nothing to concatenate)."""
+    from jaxopt_lectures.second_order._common import flatten
+
+    params = TREES["mixed dtypes"]
+    flat = flatten(params)
+    assert flat.dtype == jnp.result_type(jnp.float32, *_dtypes(params))
+    back = flat.unravel(flat.vec * 3.0)
+    assert _dtypes(back) == _dtypes(params)
+    for key, leaf in params.items():  # each leaf tripled, then rounded to its own dtype
+        tripled = (leaf.astype(flat.dtype) * 3).astype(leaf.dtype)
+        np.testing.assert_array_equal(np.asarray(back[key]), np.asarray(tripled))
+    empty = flatten({})
+    assert empty.vec.shape == (0,) and empty.unravel(empty.vec) == {}
 
 
 def _float_hyperparameters(spec, kwargs):
     merged = {**spec.defaults, **kwargs}
     return {k: v for k, v in merged.items() if isinstance(v, float)}
+
+
+# Injected floats whose change does not show within 3 steps on test_inject_hyperparams' problem
+# (f = Σ (x − 1)² + x⁴/4 from x = (0.5, −1, 2)) because the branch they enter is never taken:
+# (optimizer, argument) -> the variant keywords for which that holds.
+_INACTIVE_ON_THE_TEST_PROBLEM = {
+    ("amsgrad", "b2"): {"max_of": "corrected"},  # |g| shrinks: max(v̂max, v̂) stays v̂₁ = g₁² for any β2
+    ("rprop", "eta_minus"): {},  # no gradient changes sign in 3 steps: Δ only grows …
+    ("rprop", "min_step"): {},  # … so it never meets Δmin,
+    ("rprop", "max_step"): {},  # and 0.01·1.2ᵗ stays far below Δmax
+    ("delta_bar_delta", "phi"): {},  # ḡ and g never disagree in sign in 3 steps …
+    ("delta_bar_delta", "theta"): {},  # … and ḡ enters only through that sign
+    ("levenberg_marquardt", "increase"): {},  # every first trial lowers f: none rejected
+    ("levenberg_marquardt", "cg_tol"): {},  # unused when dense; matrix-free CG on 3 unknowns is exact
+    # MINPACK's trust region sets μ by its own search from Δ: the lecture's μ₀ and ÷ factor are unused
+    ("levenberg_marquardt", "damping"): {"damping_rule": "trust_region"},
+    ("levenberg_marquardt", "decrease"): {"damping_rule": "trust_region"},
+}
+
+
+def _inactive(name, kwargs, arg):
+    condition = _INACTIVE_ON_THE_TEST_PROBLEM.get((name, arg))
+    return condition is not None and all(kwargs.get(k) == v for k, v in condition.items())
 
 
 @pytest.mark.parametrize(("name", "kwargs"), CASES)
@@ -114,6 +229,30 @@ def test_inject_hyperparams_works_under_jit(name, kwargs):
             tx2 = optax.with_extra_args_support(optax.inject_hyperparams(spec.factory, static_args=static)(**doubled))
             p2, _ = jax.jit(_step(tx2, fun, residual_fn))(params, tx2.init(params))
         assert not np.array_equal(np.asarray(p1), np.asarray(p2))
+
+    # Every other injected float, changed in the state, changes the next three steps of the same
+    # compiled program — or, for a value the state copies at init (AdaGrad's and Yogi's s₀,
+    # Levenberg–Marquardt's μ₀), a state initialised with it does — unless this problem never
+    # takes the branch it enters (_INACTIVE_ON_THE_TEST_PROBLEM says why).
+    def three_steps(s):
+        p = params
+        for _ in range(3):
+            p, s = step(p, s)
+        return np.asarray(p)
+
+    unchanged = three_steps(tx.init(params))
+    wrong = []
+    for arg in sorted(set(state.hyperparams) - {"learning_rate"}):
+        low, high, _, _ = _RANGES[arg]
+        value = float(state.hyperparams[arg])
+        changed = _rescaled(arg, value, 3.0) if value != low else (0.5 if high == 1.0 else 1.0)
+        moved = tx.init(params)
+        moved.hyperparams[arg] = jnp.asarray(changed, moved.hyperparams[arg].dtype)
+        reinitialised = optax.inject_hyperparams(spec.factory, static_args=static)(**{**merged, arg: changed})
+        effect = [not np.array_equal(three_steps(s), unchanged) for s in (moved, reinitialised.init(params))]
+        if any(effect) == _inactive(name, kwargs, arg):
+            wrong.append(f"{arg}: {value} → {changed} {'changed' if any(effect) else 'did not change'} the steps")
+    assert not wrong, wrong
 
 
 @pytest.mark.parametrize("name", [n for n in registry.names() if "learning_rate" in inspect.signature(registry.get(n).factory).parameters])
@@ -169,3 +308,306 @@ def test_init_from_shapes_and_dtypes_alone(name, kwargs):
     params = TREES["dict"]
     abstract = jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype), params)
     assert _signature(opt.init(abstract)) == _signature(opt.init(params))
+
+
+
+def test_a_line_search_sums_the_slope_of_16_bit_leaves_in_float32():
+    """φ'(0) = gᵀd over bfloat16/float16 leaves is summed in the search's float32 (at least): as a
+    bfloat16 dot, 1000 products of 1 + 2⁻⁷ came out as 1008 (8 bits of significand), not
+    1007.8125; and XLA:CPU rounded such a dot otherwise inside a fused program than alone."""
+    from jaxopt_lectures.linesearch import _slope
+
+    g = {"b": jnp.full(1000, 1.0 + 2.0**-7, jnp.bfloat16), "h": jnp.full(3, 0.5, jnp.float16)}
+    d = {"b": jnp.ones(1000, jnp.bfloat16), "h": jnp.full(3, -2.0, jnp.float16)}
+    want = 1000 * (1.0 + 2.0**-7) - 3.0  # 1004.8125, exact in float32
+    assert float(_slope(g, d, jnp.float32)) == want
+    assert float(jax.jit(_slope, static_argnums=2)(g, d, jnp.float32)) == want
+
+
+# --------------------------------------------------------------------------------------------
+# Finite in, finite out: zero gradients, gradients of 1e±30 in float32
+# --------------------------------------------------------------------------------------------
+
+_F32 = jax.tree.map(lambda x: x.astype(jnp.float32), TREES["dict"])
+
+# Where the exact result lies beyond float32 its rounding is ±∞, which is right, not a defect; the
+# update and the state are then only required to be free of NaN.
+_BEYOND_FLOAT32 = {
+    # the rate η ← η + γ g(t) g(t−1) ≈ γ g² = 1e56 and the step η g ≈ γ g³ = 1e86 for g = 1e30
+    ("delta_delta", "1e30"),
+}
+
+
+def _scaled_problem(scale, center):
+    """f = (s/2) Σ ‖r‖² with r = (x − c, (x − c)²/√2) per leaf: its gradient s(x − c)(1 + (x − c)²)
+    is s times an O(1) number, and at x = c the gradient and the residuals are exactly 0 (a
+    minimum with H = s I)."""
+    root = jnp.sqrt(scale)
+
+    def residual(x, c):
+        d = x - c
+        return root.astype(x.dtype) * jnp.concatenate([jnp.ravel(d), jnp.ravel(d**2) / math.sqrt(2.0)])
+
+    def residual_fn(p):
+        return jax.tree.map(residual, p, center)
+
+    def fun(p):
+        return 0.5 * sum(jnp.sum(r**2) for r in jax.tree.leaves(residual_fn(p)))
+
+    return fun, residual_fn
+
+
+def _assert_finite_outputs(updates, state, params, initial, when, nan_free_only=False):
+    """Updates finite and of the parameters' dtypes; the state without NaN, and finite wherever it
+    was finite at ``init`` (the +∞ a state starts from — Newton's λ_min, a search's errors and last
+    value, iRprop+'s last loss — means "not computed yet" and may stay).
+    """
+    assert _dtypes(updates) == _dtypes(params), when
+    for path, u in jax.tree_util.tree_leaves_with_path(updates):
+        bad = np.isnan(u) if nan_free_only else ~np.isfinite(u)
+        assert not bad.any(), f"update{jax.tree_util.keystr(path)} = {u} {when}"
+    for (path, x), x0 in zip(jax.tree_util.tree_leaves_with_path(state), jax.tree.leaves(initial)):
+        if not jnp.issubdtype(jnp.result_type(x), jnp.floating):
+            continue
+        x, x0 = np.asarray(x, np.float64), np.asarray(x0, np.float64)
+        where = f"state{jax.tree_util.keystr(path)} = {x} {when}"
+        assert not np.isnan(x).any(), where
+        assert nan_free_only or np.isfinite(x[np.isfinite(x0)]).all(), where
+
+
+@pytest.mark.parametrize(("name", "kwargs"), CASES)
+def test_finite_inputs_give_finite_outputs(name, kwargs):
+    """All-zero gradients (no 0/0), and float32 gradients of 1e30 and 1e−30 (squares that overflow
+    and underflow), give finite updates and states of the parameters' dtypes, over 3 updates.
+
+    The first-order methods take the gradients as data: ∇f(x₀) times 1, −0.5 and 2 (signs change,
+    so the sign rules take every branch) times s, and losses s f(x₀) times 1, 0.9, 1.1 (iRprop+
+    sees the loss fall, then rise). The curvature methods, which evaluate f themselves and whose
+    steps do not grow with s, follow their own iterates on s f.
+    """
+    spec = registry.get(name)
+    opt = optax.with_extra_args_support(spec.make(**kwargs))
+    first_order = spec.family in registry.FIRST_ORDER_FAMILIES
+
+    @jax.jit
+    def step(p, state, scale, center, g, value):
+        fun, residual_fn = _scaled_problem(scale, center)
+        if not first_order:
+            value, g = jax.value_and_grad(fun)(p)
+        updates, state = opt.update(g, state, p, value=value, grad=g, value_fn=fun, residual_fn=residual_fn)
+        return optax.apply_updates(p, updates), state, updates
+
+    x0 = _F32
+    initial = opt.init(x0)
+    scenarios = {"zero": (1.0, x0), "1e30": (1e30, jax.tree.map(lambda x: x + 0.5, x0)),
+                 "1e-30": (1e-30, jax.tree.map(lambda x: x + 0.5, x0))}  # fmt: skip
+    for label, (scale, center) in scenarios.items():
+        scale = jnp.float32(scale)
+        fun, _ = _scaled_problem(scale, center)
+        f0, g0 = jax.value_and_grad(fun)(x0)
+        if label == "zero":
+            assert not any(bool(jnp.any(g != 0)) for g in jax.tree.leaves(g0)) and float(f0) == 0.0
+        else:
+            assert all(bool(jnp.all(jnp.isfinite(g))) for g in jax.tree.leaves(g0))
+        p, state = x0, initial
+        for k, factor in enumerate((1.0, -0.5, 2.0)):
+            g = jax.tree.map(lambda x: x * jnp.float32(factor), g0)
+            value = f0 * jnp.float32((1.0, 0.9, 1.1)[k])
+            p, state, updates = step(p, state, scale, center, g, value)
+            when = f"at update {k + 1} with gradients of scale {label}"
+            _assert_finite_outputs(updates, state, x0, initial, when, nan_free_only=(name, label) in _BEYOND_FLOAT32)
+            assert _signature(state) == _signature(initial), when
+            if not first_order:
+                assert all(bool(jnp.all(jnp.isfinite(x))) for x in jax.tree.leaves(p)), when
+
+
+# --------------------------------------------------------------------------------------------
+# Property: drawn hyperparameters and tree shapes
+# --------------------------------------------------------------------------------------------
+
+# Valid ranges (low, high, low_open, high_open; high None = +∞) of every float hyperparameter: the
+# first-order ones as test_validation states them, the curvature methods' here.
+from test_validation import RANGES as _FIRST_ORDER_RANGES  # noqa: E402
+
+_RANGES = {
+    **_FIRST_ORDER_RANGES,
+    "damping": (0.0, None, False, True),
+    "increase": (1.0, None, True, True),
+    "decrease": (0.0, 1.0, True, True),
+    "cg_tol": (0.0, None, True, True),
+}
+
+
+def _float_arguments(name, kwargs):
+    """Every float hyperparameter of the registry case: the factory's float defaults, the
+    registry's defaults and the variant's keywords."""
+    spec = registry.get(name)
+    signature = inspect.signature(spec.factory).parameters
+    merged = {k: p.default for k, p in signature.items() if isinstance(p.default, float)}
+    merged.update({k: v for k, v in {**spec.defaults, **kwargs}.items() if isinstance(v, float)})
+    return merged
+
+
+def _rescaled(arg, value, factor):
+    """``value`` moved by ``factor`` ∈ [0.1, 10] inside the argument's valid range: a decay β in
+    (0, 1) by its odds β/(1 − β), a factor above 1 (η⁺, μ's increase) by its excess over 1, the
+    rest (rates, ε, bounds) by itself. A value at the low end (a zero default) stays."""
+    low, high, _, _ = _RANGES[arg]
+    if value == low:
+        return value
+    if high == 1.0:
+        odds = (value - low) / (1.0 - value) * factor
+        return low + odds / (1.0 + odds) * (1.0 - low)
+    return low + (value - low) * factor
+
+
+def test_every_float_hyperparameter_has_a_range():
+    """A new float argument must get a range here (or in test_validation) to be drawn."""
+    for case in CASES:
+        missing = set(_float_arguments(*case.values)) - set(_RANGES)
+        assert not missing, f"{case.id}: no range for {sorted(missing)}"
+
+
+_LEAF_DTYPES = [jnp.float32, jnp.bfloat16] + ([jnp.float64] if jax.config.jax_enable_x64 else [])
+
+
+@st.composite
+def _trees(draw):
+    """A dict of 1–3 leaves with 0–2 dimensions of sizes 1–4 and drawn dtypes, values in [−1, 1]
+    (float16 is left out: its steps on this problem may lie beyond 65504 after a drawn rate)."""
+    shapes = draw(st.lists(st.lists(st.integers(1, 4), max_size=2), min_size=1, max_size=3), label="shapes")
+    dtypes = [draw(st.sampled_from(_LEAF_DTYPES), label="dtype") for _ in shapes]
+    rng = np.random.default_rng(draw(st.integers(0, 2**16), label="seed"))
+    leaves = [jnp.asarray(rng.uniform(-1.0, 1.0, size=shape), dtype) for shape, dtype in zip(shapes, dtypes)]
+    return {f"p{i}": leaf for i, leaf in enumerate(leaves)}
+
+
+def _drawn_case_runs(data, name, kwargs):
+    drawn = {arg: _rescaled(arg, value, 10.0 ** data.draw(st.floats(-1.0, 1.0), label=arg))
+             for arg, value in _float_arguments(name, kwargs).items()}  # fmt: skip
+    params = data.draw(_trees(), label="params")
+    opt = optax.with_extra_args_support(registry.get(name).make(**{**kwargs, **drawn}))
+    fun, residual_fn = _problem(params)
+    step = jax.jit(_step(opt, fun, residual_fn, with_updates=True))
+    initial = opt.init(params)
+    p, state = params, initial
+    for k in range(3):
+        p, state, updates = step(p, state)
+        assert _signature(state) == _signature(initial), f"state changed after update {k + 1}"
+        _assert_parameter_dtypes_kept(params, updates, state, f"after update {k + 1}")
+        _assert_finite_outputs(updates, state, params, initial, f"at update {k + 1}")
+
+
+_PROPERTY_SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@settings(max_examples=12, **_PROPERTY_SETTINGS)
+@given(data=st.data())
+def test_property_drawn_hyperparameters_and_trees_keep_the_state_and_stay_finite(data):
+    """Hyperparameters within a factor 10 of the defaults (in their valid ranges) and small trees
+    of mixed dtypes, for registry cases drawn at random (each example compiles one step, ~0.5 s;
+    the slow pass runs every case)."""
+    case = data.draw(st.sampled_from(CASES), label="case")
+    _drawn_case_runs(data, *case.values)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "kwargs"), CASES)
+@settings(max_examples=8, **_PROPERTY_SETTINGS)
+@given(data=st.data())
+def test_property_every_case_with_drawn_hyperparameters_and_trees(name, kwargs, data):
+    _drawn_case_runs(data, name, kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# jit and eager: the same bits
+# --------------------------------------------------------------------------------------------
+
+# XLA:CPU's compiled program rounds otherwise than the same operations run one by one in exactly
+# two ways here: LLVM contracts a·b + c into one fused multiply-add (one rounding instead of two;
+# AVX2 and later have the instruction), and the algebraic simplifier reassociates and folds
+# constants — (1 − β)·(−η·g) into (−η(1 − β))·g in momentum's dampened form, Nadam's β1·m/c,
+# the dense products of Newton, Gauss–Newton and Levenberg–Marquardt. Both move an update by an
+# ulp or so (measured: ≤ 4e-16 relative in float64, 2e-15 after LM's CG); test_transformations.py
+# and test_second_order.py compare jit with eager to that rounding on the machine's own ISA. Here
+# the two are switched off, and then every update and state is equal bit for bit: nothing else
+# (a hyperparameter baked in at another precision, a branch taken at trace time, a weak type)
+# tells the compiled program from eager execution.
+_NO_FMA_NO_ALGSIMP = "--xla_cpu_max_isa=AVX --xla_disable_hlo_passes=algsimp"
+
+_FLOAT32_TREES = {"float32 dict": _F32}
+
+
+def _bits(tree):
+    """Each leaf's bytes as unsigned integers of its width (NaN payloads and −0 compared too)."""
+    return jax.tree.map(lambda x: np.asarray(x).view(f"u{np.asarray(x).dtype.itemsize}"), tree)
+
+
+def _jit_eager_mismatches(ids, tree):
+    """Run in a subprocess started with ``_NO_FMA_NO_ALGSIMP``: for each case, two updates run
+    eagerly (``jax.disable_jit``: every operation on its own, control flow in Python) and, on the
+    same inputs, jitted; the messages of those whose updates or states differ in any bit."""
+    params = {**TREES, **_FLOAT32_TREES}[tree]
+    fun, residual_fn = _problem(params)
+    failures = []
+    for case in CASES:
+        if case.id not in ids:
+            continue
+        opt = optax.with_extra_args_support(registry.get(case.values[0]).make(**case.values[1]))
+
+        def update(g, state, p, value, opt=opt):
+            return opt.update(g, state, p, value=value, grad=g, value_fn=fun, residual_fn=residual_fn)
+
+        compiled_update = jax.jit(update)
+        p, state = params, opt.init(params)
+        for k in range(2):
+            value, g = jax.value_and_grad(fun)(p)
+            with jax.disable_jit():
+                eager = update(g, state, p, value)
+            compiled = compiled_update(g, state, p, value)
+            try:
+                chex.assert_trees_all_equal(_bits(compiled), _bits(eager), strict=True)
+            except AssertionError as error:
+                failures.append(f"{case.id}, update {k + 1}: {error}")
+                break
+            p, state = optax.apply_updates(p, eager[0]), eager[1]
+    return failures
+
+
+_BITWISE_RUNS = [
+    pytest.param("dict", "one variant per entry", id="float64 dict-one variant per entry"),
+    pytest.param("dict", "every variant", id="float64 dict-every variant", marks=pytest.mark.slow),
+    pytest.param("float32 dict", "every variant", id="float32 dict-every variant", marks=pytest.mark.slow),
+]
+
+
+_X86 = platform.machine().lower() in ("x86_64", "amd64")
+
+
+@pytest.mark.skipif(not _X86, reason="--xla_cpu_max_isa=AVX names an x86 level")
+@pytest.mark.parametrize(("tree", "which"), _BITWISE_RUNS)
+def test_jit_and_eager_give_the_same_bits_without_fma_and_reassociation(tree, which):
+    import jaxopt_lectures
+    from hang_guard import HANG_GUARD_SECONDS
+
+    if which == "every variant":
+        ids = [c.id for c in CASES]
+    else:
+        ids = [c.id for c in _one_per_entry(CASES) if not c.marks]
+    tests_dir = os.path.dirname(os.path.abspath(__file__))
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(jaxopt_lectures.__file__)))
+    worker = (
+        "import json, sys\n"
+        "import jax\n"
+        "jax.config.update('jax_enable_x64', True)\n"  # as tests/conftest.py
+        f"sys.path[:0] = [{package_root!r}, {tests_dir!r}]\n"
+        "import test_invariants\n"
+        f"print(json.dumps(test_invariants._jit_eager_mismatches({ids!r}, {tree!r})))\n"
+    )
+    flags = f"{os.environ.get('XLA_FLAGS', '')} {_NO_FMA_NO_ALGSIMP}".strip()
+    env = {**os.environ, "JAX_PLATFORMS": "cpu", "XLA_FLAGS": flags}
+    run = dict(env=env, capture_output=True, text=True, timeout=HANG_GUARD_SECONDS)
+    proc = subprocess.run([sys.executable, "-c", worker], **run)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    failures = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert not failures, "\n\n".join(failures)

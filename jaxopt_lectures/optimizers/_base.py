@@ -44,6 +44,7 @@ __all__ = [
     "learning_rate_scale",
     "power",
     "require_extra_args",
+    "saturate",
 ]
 
 
@@ -366,6 +367,21 @@ def after(x: jax.Array, dep: jax.Array) -> jax.Array:
 def as_compute(x: Any, like: jax.Array) -> jax.Array:
     """Cast a hyperparameter (float, array or tracer) to the compute dtype of ``like``."""
     return jnp.asarray(x, compute_dtype(like.dtype))
+
+
+def saturate(x: jax.Array, dtype: Any) -> jax.Array:
+    """A non-negative accumulator (Σg², an average of g² or of Δ²) stored in ``dtype``, the largest
+    finite number of ``dtype`` where it is larger. NaN stays NaN.
+
+    g² overflows float32 for |g| > 1.8e19 and float16 for |g| > 256. Stored as +∞, the
+    accumulator would stay +∞ for ever (β·∞ = ∞, and Yogi's ∞ − ∞ is NaN) and freeze the weight,
+    whose step m/√∞ is 0; saturated, it decays again once the gradients are representable, as the
+    exact value would. The step of the update that overflowed is computed from the unsaturated
+    value: m/√∞ = 0 for that weight (about ±η in exact arithmetic, which no state of this dtype
+    can carry). Below the largest finite number this is the plain cast, bit for bit.
+    """
+    dtype = jnp.dtype(dtype)
+    return jnp.minimum(x, jnp.asarray(jnp.finfo(dtype).max, x.dtype)).astype(dtype)
 
 
 def power(base: Any, count: jax.Array, dtype: Any) -> jax.Array:

@@ -34,6 +34,7 @@ from ._base import (
     leafwise,
     learning_rate_scale,
     power,
+    saturate,
     zeros_like_tree,
 )
 from .adaptive import divide_by_root
@@ -114,11 +115,11 @@ def scale_by_adam(
                 m_hat = m / (1 - power(beta1, count, e.dtype))  # m̂ = m/(1−β1ᵗ)
                 v_hat = v / (1 - power(beta2, count, e.dtype))  # v̂ = v/(1−β2ᵗ)
             out = divide_by_root(m_hat, v_hat, e, eps_in_sqrt, eps_positive)  # m̂/(√v̂+ε) or m̂/√(v̂+ε)
-            return out.astype(g.dtype), m.astype(g.dtype), None if scalar else v.astype(g.dtype)
+            return out.astype(g.dtype), m.astype(g.dtype), None if scalar else saturate(v, g.dtype)
 
         out, mu, nu = leafwise(leaf, updates, state.mu, None if scalar else state.nu, n_out=3)
         if scalar:
-            nu = nu_s.astype(state.nu.dtype)
+            nu = saturate(nu_s, state.nu.dtype)
         return out, AdamState(count, mu, nu)
 
     return extra_args_transformation(init, update)
@@ -243,7 +244,7 @@ def scale_by_nadam(
             m_bar = beta1 * m / c1_next + (1 - beta1) * gc / c1  # m̄ = β1m̂ + (1−β1)g/(1−β1ᵗ)
             v_hat = v / (1 - power(beta2, count, e.dtype))
             out = divide_by_root(m_bar, v_hat, e, False, eps_positive=eps_positive)
-            return out.astype(g.dtype), m.astype(g.dtype), v.astype(g.dtype)
+            return out.astype(g.dtype), m.astype(g.dtype), saturate(v, g.dtype)
 
         out, mu, nu = leafwise(leaf, updates, state.mu, state.nu, n_out=3)
         return out, AdamState(count, mu, nu)
@@ -306,7 +307,7 @@ def scale_by_yogi(
                 m_hat = m / (1 - power(beta1, count, e.dtype))
                 v_hat = v / (1 - power(beta2, count, e.dtype))
             out = divide_by_root(m_hat, v_hat, e, False, eps_positive=eps_positive)
-            return out.astype(g.dtype), m.astype(g.dtype), v.astype(g.dtype)
+            return out.astype(g.dtype), m.astype(g.dtype), saturate(v, g.dtype)
 
         out, mu, nu = leafwise(leaf, updates, state.mu, state.nu, n_out=3)
         return out, AdamState(count, mu, nu)
@@ -383,7 +384,7 @@ def scale_by_amsgrad(
                 v_hat = vmax / c2
             m_hat = m / (1 - power(beta1, count, e.dtype))
             out = divide_by_root(m_hat, v_hat, e, False, eps_positive=eps_positive)
-            return out.astype(g.dtype), m.astype(g.dtype), v.astype(g.dtype), vmax.astype(g.dtype)
+            return out.astype(g.dtype), m.astype(g.dtype), saturate(v, g.dtype), saturate(vmax, g.dtype)
 
         out, mu, nu, nu_max = leafwise(leaf, updates, state.mu, state.nu, state.nu_max, n_out=4)
         return out, AmsgradState(count, mu, nu, nu_max)

@@ -28,6 +28,7 @@ from ._base import (
     is_concrete_zero,
     leafwise,
     learning_rate_scale,
+    saturate,
     zeros_like_tree,
 )
 from .momentum import scale_by_momentum, scale_by_nesterov
@@ -116,7 +117,7 @@ def scale_by_adagrad(
             gc = g.astype(e.dtype)
             s = s.astype(e.dtype) + gc * gc  # s ← s + g²
             out = divide_by_root(gc, s, e, eps_in_sqrt, eps_positive)
-            return out.astype(g.dtype), s.astype(g.dtype)
+            return out.astype(g.dtype), saturate(s, g.dtype)
 
         out, s = leafwise(leaf, updates, state.sum_of_squares, n_out=2)
         return out, AdagradState(s)
@@ -213,7 +214,7 @@ def scale_by_rmsprop(
                 return out.astype(g.dtype)
 
             out = jax.tree.map(leaf, updates)
-            return out, RmspropState(optax.safe_increment(state.count), nu.astype(state.nu.dtype), None)
+            return out, RmspropState(optax.safe_increment(state.count), saturate(nu, state.nu.dtype), None)
 
         def leaf(g, s, m):
             gam = as_compute(decay, g)
@@ -228,9 +229,9 @@ def scale_by_rmsprop(
                 m = gam * m.astype(gam.dtype) + (1 - gam) * gc  # m̄ ← γm̄ + (1−γ)g
                 var = jnp.maximum(s - m * m, 0)  # ≥ 0 exactly; max() removes rounding below 0
                 out = divide_by_root(gc, var, e, eps_in_sqrt, eps_positive=eps_positive)
-                return out.astype(g.dtype), s.astype(g.dtype), m.astype(g.dtype)
+                return out.astype(g.dtype), saturate(s, g.dtype), m.astype(g.dtype)
             out = divide_by_root(gc, s, e, eps_in_sqrt, eps_positive)
-            return out.astype(g.dtype), s.astype(g.dtype), None
+            return out.astype(g.dtype), saturate(s, g.dtype), None
 
         out, nu, mu = leafwise(leaf, updates, state.nu, state.mu, n_out=3)
         return out, RmspropState(optax.safe_increment(state.count), nu, mu if centered else None)
@@ -321,19 +322,23 @@ def scale_by_adadelta(
             if not eps_in_sqrt:
                 delta = divide_by_root((jnp.sqrt(ds) + e) * gc, gs, e, True, not guard)  # (√D+ε)/√(G+ε) g
                 ds = r * ds + (1 - r) * delta * delta  # D ← ρD + (1−ρ)Δ²
-                return delta.astype(g.dtype), gs.astype(g.dtype), ds.astype(g.dtype)
+                return delta.astype(g.dtype), saturate(gs, g.dtype), saturate(ds, g.dtype)
             # Same math, arranged for memory traffic (XLA:CPU has no multi-output fusion, so
             # each output is its own loop): D' is formed from g²(D+ε)/(G'+ε) = Δ², and Δ is
             # recovered from the new D' alone, Δ² = g²(D'+ρε)/(ρ(G'+ε) + (1−ρ)g²) (substitute
             # D' = ρD + (1−ρ)Δ² into Δ² = g²(D+ε)/(G'+ε) and solve), so the old D is read only
-            # by the loop that overwrites it: no temporaries, no copies.
+            # by the loop that overwrites it: no temporaries, no copies. The ratio g²/(G'+ε) is
+            # formed first: it is at most 1/(1−ρ) (G' ≥ (1−ρ)g²), so it cannot overflow where
+            # g²(D+ε) would; where g² itself overflowed so did G' (∞/∞, NaN), and the ratio is
+            # its limit 1/(1−ρ). Δ below is then g/∞ = 0, the step Adam takes where v overflowed.
             g2 = gc * gc
-            ds = r * ds + (1 - r) * div(g2 * (ds + e), gs + e)  # D ← ρD + (1−ρ)Δ²
+            ratio = jnp.where(jnp.isinf(g2), 1 / (1 - r), div(g2, gs + e))
+            ds = r * ds + (1 - r) * ratio * (ds + e)  # D ← ρD + (1−ρ)Δ²,  Δ² = g²(D+ε)/(G'+ε)
             if guard:
                 delta = gc * jnp.sqrt(div(ds + r * e, r * (gs + e) + (1 - r) * g2))
             else:  # √a·(1/√b): a square root and a reciprocal root instead of a division
                 delta = gc * jnp.sqrt(ds + r * e) * jax.lax.rsqrt(r * (gs + e) + (1 - r) * g2)
-            return delta.astype(g.dtype), gs.astype(g.dtype), ds.astype(g.dtype)
+            return delta.astype(g.dtype), saturate(gs, g.dtype), saturate(ds, g.dtype)
 
         out, gs, ds = leafwise(leaf, updates, state.grad_sq, state.step_sq, n_out=3)
         return out, AdadeltaState(gs, ds)

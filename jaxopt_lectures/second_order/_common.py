@@ -30,7 +30,15 @@ LINE_SEARCHES: dict[str, Callable[..., optax.GradientTransformationExtraArgs]] =
 
 
 class Flat:
-    """A pytree as one vector in its compute dtype, and the way back (leaf dtypes kept)."""
+    """A pytree as one vector in its compute dtype, and the way back (leaf dtypes kept).
+
+    The compute dtype is the promotion of the leaves' dtypes, float16/bfloat16 lifted to float32:
+    float16, bfloat16 and float32 leaves give float32; one float64 leaf (under x64) makes it
+    float64. :meth:`unravel` casts each leaf back to its own dtype, so updates have the dtypes of
+    the parameters; the state vectors of the curvature methods (nonlinear CG's direction, BFGS's
+    matrix, L-BFGS's pairs) live in the compute dtype, the same one after every update. An empty
+    tree is the empty vector.
+    """
 
     def __init__(self, tree: Any):
         # abstract parameters (``init(jax.ShapeDtypeStruct(...))``, as optax's L-BFGS allows): their
@@ -94,6 +102,15 @@ def with_line_search(
 
 def dot(a: jax.Array, b: jax.Array) -> jax.Array:
     return jnp.vdot(a, b).real
+
+
+def binary_exponent(v: jax.Array) -> jax.Array:
+    """The integer e with max|vᵢ| · 2⁻ᵉ in [½, 1) (0 for a zero or non-finite max): scaling by 2⁻ᵉ
+    is exact (only exponents change), so a ratio of products of the scaled vector (a Rayleigh
+    quotient) has the bits it would have unscaled, while its squares cannot overflow (‖g‖² does
+    in float32 once |gᵢ| ≳ 1.8e19)."""
+    big = jnp.max(jnp.abs(v), initial=0.0)
+    return jnp.frexp(jnp.where((big > 0) & jnp.isfinite(big), big, 1.0))[1]
 
 
 def safe_div(num: jax.Array, den: jax.Array) -> jax.Array:

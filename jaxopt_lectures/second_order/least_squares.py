@@ -19,7 +19,7 @@ from ..optimizers._recipe import rebuildable
 from ..optimizers._base import (
     Evaluations, check_choice, check_integer, check_range, extra_args_transformation, require_extra_args,
 )  # fmt: skip
-from ._common import Flat, dot, flatten, safe_div, truncated_cg, with_line_search
+from ._common import Flat, binary_exponent, dot, flatten, safe_div, truncated_cg, with_line_search
 
 __all__ = [
     "GaussNewtonState",
@@ -343,8 +343,9 @@ def scale_by_levenberg_marquardt(
             vjp = jax.linear_transpose(jvp, x.vec)  # u ↦ Jᵀ u
             g = vjp(r)[0]
             gnorm = jnp.sqrt(dot(g, g))
-            jg = jvp(g)
             scale = state.scale  # D = I
+            power = binary_exponent(g)  # g scaled by 2^−power for the μ floor below: exact, cannot overflow
+            jg = jvp(jnp.ldexp(g, -power))
 
             def solve(mu):
                 matvec = lambda v: vjp(jvp(v))[0] + mu * v  # noqa: E731 - (JᵀJ + μI) v
@@ -356,7 +357,8 @@ def scale_by_levenberg_marquardt(
             jvp = lambda v: jac @ v  # noqa: E731
             g = jac.T @ r
             scale = _marquardt_scale(state.scale, jac) if marquardt else state.scale
-            jg = jac @ (g / (scale * scale)) if marquardt else jac @ g  # J times D⁻²g (g when D = I)
+            power = binary_exponent(g / scale if marquardt else g)  # for the μ floor below (exact scaling)
+            jg = jac @ jnp.ldexp(g / (scale * scale) if marquardt else g, -power)  # J D⁻²g (J g when D = I), scaled
 
             if solver == "cholesky":
                 jtj = jac.T @ jac
@@ -391,8 +393,10 @@ def scale_by_levenberg_marquardt(
         # μ below √ε times the curvature of JᵀJ along g (a Rayleigh quotient, one product) does not
         # change the solve in floating point: a rejected trial grows μ to at least that, so growth
         # from μ = 0 or 1e-30 does not spend its tries on damping that cannot matter (scaled: the
-        # curvature of D⁻¹JᵀJD⁻¹ along D⁻¹g)
-        gg = dot(g / scale, g / scale) if marquardt else dot(g, g)
+        # curvature of D⁻¹JᵀJD⁻¹ along D⁻¹g). Both products are of vectors scaled by the same power
+        # of two (the same quotient, to the bit), so ‖Jg‖² and ‖g‖² cannot overflow to ∞/∞
+        v = jnp.ldexp(g / scale if marquardt else g, -power)
+        gg = dot(v, v)
         mu_floor = jnp.sqrt(eps) * safe_div(dot(jg, jg), gg)  # g = 0: no floor needed
         if noise_aware:
             # the rounding of r (Moré & Wild 2011): r at w + t against its linearisation, t = 8 ulps

@@ -42,9 +42,10 @@ def _modified_newton_step(h: jax.Array, g: jax.Array) -> tuple[jax.Array, jax.Ar
     descent direction. Returns (step, λ_min).
     """
     lam, q = jnp.linalg.eigh(h)
-    floor = jnp.sqrt(jnp.finfo(h.dtype).eps) * jnp.maximum(1.0, jnp.max(jnp.abs(lam)))
+    # initial: no parameters (an empty tree) give no eigenvalues, λ_min = +∞ and d the empty vector
+    floor = jnp.sqrt(jnp.finfo(h.dtype).eps) * jnp.maximum(1.0, jnp.max(jnp.abs(lam), initial=0.0))
     lam_mod = jnp.maximum(jnp.abs(lam), floor)
-    return -(q @ ((q.T @ g) / lam_mod)), jnp.min(lam)
+    return -(q @ ((q.T @ g) / lam_mod)), jnp.min(lam, initial=jnp.inf)
 
 
 def scale_by_newton(*, damping: Any = 0.0) -> optax.GradientTransformationExtraArgs:
