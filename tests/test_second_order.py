@@ -219,7 +219,7 @@ def test_traced_damping_passes_and_vmaps():
 
 
 def test_docstring_examples():
-    names = ["cg", "newton", "least_squares", "quasi_newton"]
+    names = ["cg", "newton", "least_squares", "marquardt", "quasi_newton"]
     modules = [importlib.import_module(f"jaxopt_lectures.second_order.{n}") for n in names]
     for module in [*modules, importlib.import_module("jaxopt_lectures.linesearch")]:
         assert doctest.testmod(module, raise_on_error=False, extraglobs={"jax": jax}).failed == 0, module.__name__
