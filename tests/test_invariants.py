@@ -120,14 +120,15 @@ def _assert_parameter_dtypes_kept(params, updates, state, when):
                 assert jnp.result_type(leaf) == params[key].dtype, f"state leaf {key!r}: {jnp.result_type(leaf)} {when}"
 
 
-# the default run takes the mixed-precision dict (and scans over it) and the empty dict; the slow
-# pass adds the float64 dict, the bare array, the list and the nested tuple with a 0-d leaf
+# the default run takes the mixed-precision dict (and scans over it) and the empty dict for each
+# registry entry's first variant; the slow pass every variant, and adds the float64 dict, the bare
+# array, the list and the nested tuple with a 0-d leaf
 _DEFAULT_TREES = ("mixed dtypes", "empty dict")
 _TREE_PARAMS = [t if t in _DEFAULT_TREES else pytest.param(t, marks=pytest.mark.slow) for t in TREES]
 
 
 @pytest.mark.parametrize("tree", _TREE_PARAMS)
-@pytest.mark.parametrize(("name", "kwargs"), CASES)
+@pytest.mark.parametrize(("name", "kwargs"), _one_per_entry(CASES))
 def test_state_keeps_its_structure_shapes_and_dtypes_and_a_scan_runs(name, kwargs, tree):
     """Five updates in one ``lax.scan``, whose carry must keep its tree structure, shapes, dtypes
     and weak types after every update (what ``while_loop`` and checkpoint templates need too);
@@ -205,7 +206,7 @@ def _inactive(name, kwargs, arg):
     return condition is not None and all(kwargs.get(k) == v for k, v in condition.items())
 
 
-@pytest.mark.parametrize(("name", "kwargs"), CASES)
+@pytest.mark.parametrize(("name", "kwargs"), _one_per_entry(CASES))
 def test_inject_hyperparams_works_under_jit(name, kwargs):
     spec = registry.get(name)
     merged = {**spec.defaults, **kwargs}
@@ -375,7 +376,7 @@ def _assert_finite_outputs(updates, state, params, initial, when, nan_free_only=
         assert nan_free_only or np.isfinite(x[np.isfinite(x0)]).all(), where
 
 
-@pytest.mark.parametrize(("name", "kwargs"), CASES)
+@pytest.mark.parametrize(("name", "kwargs"), _one_per_entry(CASES))
 def test_finite_inputs_give_finite_outputs(name, kwargs):
     """All-zero gradients (no 0/0), and float32 gradients of 1e30 and 1e−30 (squares that overflow
     and underflow), give finite updates and states of the parameters' dtypes, over 3 updates.
@@ -575,7 +576,7 @@ def _jit_eager_mismatches(ids, tree):
 
 
 _BITWISE_RUNS = [
-    pytest.param("dict", "one variant per entry", id="float64 dict-one variant per entry"),
+    pytest.param("dict", "one variant per entry", id="float64 dict-one variant per entry", marks=pytest.mark.slow),
     pytest.param("dict", "every variant", id="float64 dict-every variant", marks=pytest.mark.slow),
     pytest.param("float32 dict", "every variant", id="float32 dict-every variant", marks=pytest.mark.slow),
 ]
