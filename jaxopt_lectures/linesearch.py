@@ -41,6 +41,7 @@ import optax
 from .optimizers._recipe import rebuildable
 from .optimizers._base import (
     Evaluations, check_choice, check_integer, check_order, check_range, extra_args_transformation, require_extra_args,
+    scalar_valued,
 )  # fmt: skip
 
 __all__ = [
@@ -211,6 +212,7 @@ def scale_by_halving_line_search(*, max_steps: int = 30) -> optax.GradientTransf
     def update(updates, state, params=None, *, value=None, grad=None, value_fn=None, **extra_args):
         del extra_args
         require_extra_args("scale_by_halving_line_search", value_fn=value_fn, params=params)
+        value_fn = scalar_valued("scale_by_halving_line_search", value_fn)
         dtype = _value_dtype(params)
         phi = _phi(value_fn, params, updates, dtype)
         f0, n0 = _value0(value, phi, dtype)
@@ -284,6 +286,7 @@ def scale_by_armijo_line_search(
     def update(updates, state, params=None, *, value=None, grad=None, value_fn=None, **extra_args):
         del extra_args
         require_extra_args("scale_by_armijo_line_search", value_fn=value_fn, grad=grad, params=params)
+        value_fn = scalar_valued("scale_by_armijo_line_search", value_fn)
         dtype = _value_dtype(params)
         phi = _phi(value_fn, params, updates, dtype)
         f0, n0 = _value0(value, phi, dtype)
@@ -602,6 +605,7 @@ def scale_by_wolfe_line_search(
     def update(updates, state, params=None, *, value=None, grad=None, value_fn=None, **extra_args):
         del extra_args
         require_extra_args("scale_by_wolfe_line_search", value_fn=value_fn, grad=grad, params=params)
+        value_fn = scalar_valued("scale_by_wolfe_line_search", value_fn)
         dtype = _value_dtype(params)
         f0, n0 = _value0(value, _phi(value_fn, params, updates, dtype), dtype)
         slope = _slope(grad, updates, dtype)
@@ -873,6 +877,7 @@ def scale_by_exact_line_search(
     def update(updates, state, params=None, *, value=None, grad=None, value_fn=None, **extra_args):
         del extra_args
         require_extra_args("scale_by_exact_line_search", value_fn=value_fn, params=params)
+        value_fn = scalar_valued("scale_by_exact_line_search", value_fn)
         dtype = _value_dtype(params)
         rtol = jnp.sqrt(jnp.finfo(dtype).eps) if tol is None else tol
         phi = _phi(value_fn, params, updates, dtype)

@@ -139,11 +139,12 @@ def _check_key(key: Any) -> None:
         raise TypeError(f"key must be a PRNG key such as jax.random.key(0) (it draws the minibatches); got {key!r}")
 
 
-def _check_model(loss_fn: Any, params: Any, data: Any) -> None:
+def _check_model(loss_fn: Any, params: Any, data: Any) -> jax.ShapeDtypeStruct:
     """``loss_fn(params, batch)`` is a scalar and ``params`` are real, finite floating point (a NaN
-    start would stop the run at once with no finite parameters to return)."""
+    start would stop the run at once with no finite parameters to return). Returns the loss's
+    shape and dtype (from one ``jax.eval_shape``)."""
     check_start("params", params)
-    check_scalar_output("loss_fn", loss_fn, params, data)
+    return check_scalar_output("loss_fn", loss_fn, params, data)
 
 
 def _progress_bar(progress: bool | None, epochs: int):
@@ -237,8 +238,8 @@ def _placeholder_state(optimizer, params):
     return opt.init(params)  # e.g. PRNG keys in the state: initialise eagerly
 
 
-def _initial_carry(loss_fn, optimizer, params, data, opt_state):
-    value = jax.eval_shape(loss_fn, params, data)
+def _initial_carry(value: jax.ShapeDtypeStruct, optimizer, params, opt_state):
+    """The loop's carry before the first chunk (``value``: the loss's shape and dtype)."""
     state = _placeholder_state(optimizer, params) if opt_state is None else opt_state
     zero = np.zeros((), np.int32)
     return engine.MinibatchLoop(zero, params, state, np.zeros((), value.dtype), zero,
@@ -296,7 +297,7 @@ def fit(
     _check_fit_args(n, epochs, batch_size, sampling)
     _check_key(key)
     check_optimizer(optimizer)
-    _check_model(loss_fn, params, data)
+    value = _check_model(loss_fn, params, data)
     if validation_data is not None:
         _num_examples(validation_data, "validation_data")
     epochs = int(epochs)
@@ -305,7 +306,7 @@ def fit(
     batch_size = None if sampling == "full" else int(batch_size)
     steps_per_epoch = 1 if sampling == "full" else n // batch_size
     fresh = opt_state is None
-    carry = _initial_carry(loss_fn, optimizer, params, data, opt_state)
+    carry = _initial_carry(value, optimizer, params, opt_state)
     bar = _progress_bar(progress, epochs)
     chunk = _chunk_size(epochs, bar is not None)
     try:

@@ -45,6 +45,7 @@ __all__ = [
     "power",
     "require_extra_args",
     "saturate",
+    "scalar_valued",
 ]
 
 
@@ -191,9 +192,7 @@ def check_learning_rate(learning_rate: Any, name: str = "learning_rate", allow_s
 
 
 def require_extra_args(who: str, **named: Any) -> None:
-    """Raise ``TypeError`` naming every extra argument of ``update`` that was not passed (``None``),
-    and ``ValueError`` when a ``value_fn`` given with ``params`` does not return a scalar there
-    (checked at trace time, instead of a JAX error about gradients or loop carries)."""
+    """Raise ``TypeError`` naming every extra argument of ``update`` that was not passed (``None``)."""
     missing = [k for k, v in named.items() if v is None]
     if missing:
         names = ", ".join(missing)
@@ -202,8 +201,19 @@ def require_extra_args(who: str, **named: Any) -> None:
             "value=f(params), grad=∇f(params), value_fn=f[, residual_fn=r]) "
             "(jaxopt_lectures.minimize, least_squares and fit pass them)"
         )
-    if "value_fn" in named and "params" in named:
-        check_scalar_output("value_fn", named["value_fn"], named["params"], who=who)
+
+
+def scalar_valued(who: str, value_fn: Callable) -> Callable:
+    """``value_fn`` whose output is checked to be one real scalar each time it is traced (raising
+    ``ValueError`` instead of a JAX error about gradients, cond branches or loop carries). The
+    check reads only the output's shape: nothing is evaluated beyond what the caller evaluates."""
+
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        out = value_fn(*args, **kwargs)
+        check_scalar_value("value_fn", jax.tree.map(jnp.asarray, out), who=who)  # a Python 0 is a scalar too
+        return out
+
+    return checked
 
 
 def _shapes(out: Any) -> str:

@@ -15,7 +15,9 @@ import jax.scipy.linalg as jsl
 import optax
 
 from ..optimizers._recipe import rebuildable
-from ..optimizers._base import Evaluations, check_integer, check_range, extra_args_transformation, require_extra_args
+from ..optimizers._base import (
+    Evaluations, check_integer, check_range, extra_args_transformation, require_extra_args, scalar_valued,
+)  # fmt: skip
 from ._common import dot, flatten, truncated_cg, with_line_search
 
 __all__ = ["NewtonCGState", "NewtonState", "newton", "newton_cg", "scale_by_newton", "scale_by_newton_cg"]
@@ -66,6 +68,7 @@ def scale_by_newton(*, damping: Any = 0.0) -> optax.GradientTransformationExtraA
     def update(updates, state, params=None, *, value_fn=None, **extra_args):
         del state, extra_args
         require_extra_args("newton", value_fn=value_fn, params=params)
+        value_fn = scalar_valued("newton", value_fn)
         x = flatten(params)
         g = x.of(updates)
         h = x.hessian(value_fn) + jnp.asarray(damping, x.dtype) * jnp.eye(g.size, dtype=x.dtype)
@@ -159,6 +162,7 @@ def scale_by_newton_cg(
     def update(updates, state, params=None, *, value_fn=None, **extra_args):
         del state, extra_args
         require_extra_args("newton_cg", value_fn=value_fn, params=params)
+        value_fn = scalar_valued("newton_cg", value_fn)
         x = flatten(params)
         g = x.of(updates)
         f = x.function(value_fn)
