@@ -52,7 +52,7 @@ import numpy as np
 import optax
 
 import jaxopt_lectures as jl
-from jaxopt_lectures._table import text_table
+from jaxopt_lectures.table import text_table
 from jaxopt_lectures.init import mlp_init
 from jaxopt_lectures.problems import rosenbrock
 from jaxopt_lectures.problems import sin_regression as sr

@@ -102,7 +102,7 @@ from bench_loops import fmt, time_interleaved as interleaved_timings  # noqa: E4
 import scipy.optimize as so  # noqa: E402
 
 import jaxopt_lectures as jl  # noqa: E402
-from jaxopt_lectures._table import text_table  # noqa: E402
+from jaxopt_lectures.table import text_table  # noqa: E402
 from jaxopt_lectures.problems import LEAST_SQUARES_PROBLEMS, get_problem, rosenbrock  # noqa: E402
 from jaxopt_lectures.second_order.quasi_newton import two_loop_recursion  # noqa: E402
 

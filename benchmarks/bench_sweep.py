@@ -96,7 +96,7 @@ from jax.sharding import NamedSharding, PartitionSpec
 
 import jaxopt_lectures as jl
 from jaxopt_lectures import sweeps
-from jaxopt_lectures._table import text_table
+from jaxopt_lectures.table import text_table
 from jaxopt_lectures.init import mlp_init
 from jaxopt_lectures.problems import sin_regression as sr
 from jaxopt_lectures.problems.regression import least_squares_loss, linear_params, linear_regression_data

@@ -2,7 +2,7 @@
 
 Lectures L0, L1, L2, L3; ALGORITHMS.md §8. Every function takes ``f`` (a scalar function of a
 pytree) and ``x`` (a pytree) and works on the flattened parameter vector
-(``jax.flatten_util.ravel_pytree``, via :func:`jaxopt_lectures.second_order._common.flatten`), so a
+(``jax.flatten_util.ravel_pytree``, via :func:`jaxopt_lectures.second_order.common.flatten`), so a
 dict of arrays gives the same numbers as the concatenated vector.
 
 What is jax's and what is written here:
@@ -26,8 +26,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .optimizers._base import check_finite, check_float_params, check_integer, check_range, check_scalar_output
-from .second_order._common import flatten
+from .optimizers.base import check_finite, check_float_params, check_integer, check_range, check_scalar_output
+from .second_order.common import flatten
 from .second_order.newton import hessian_vector_product
 
 __all__ = [

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__, registry, tour
-from ._table import markdown_table, text_table
+from .table import markdown_table, text_table
 from .problems import PROBLEMS
 
 __all__ = ["algorithm_table", "build_parser", "main", "optimizer_table", "problem_table"]

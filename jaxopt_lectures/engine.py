@@ -35,7 +35,7 @@ order, the first that fires wins:
 
 **Evaluations**: the loop counts its own evaluations of f and ∇f (one each at x0 and after each
 step, none when the search's are reused) and adds, after each step, every
-:class:`~jaxopt_lectures.optimizers._base.Evaluations` found in the optimizer state (this
+:class:`~jaxopt_lectures.optimizers.base.Evaluations` found in the optimizer state (this
 library's line searches, Newton, Newton-CG, Gauss–Newton and Levenberg–Marquardt keep one),
 and the trial counts of optax's zoom and backtracking searches.
 
@@ -52,7 +52,7 @@ import jax.numpy as jnp
 import optax
 
 from .linesearch import WolfeLineSearchState
-from .optimizers._base import Evaluations, all_finite, global_norm
+from .optimizers.base import Evaluations, all_finite, global_norm
 
 __all__ = [
     "REASONS",

@@ -39,7 +39,7 @@ import numpy as np
 import optax
 
 from . import analysis, engine, plotting, registry, schedules
-from ._table import csv_table, markdown_table, text_table
+from .table import csv_table, markdown_table, text_table
 from .init import mlp_init
 from .optimizers import adam, momentum, nesterov, sgd
 from .problems import get_problem, mgh, rosenbrock, scaled_quadratic

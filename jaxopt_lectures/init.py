@@ -31,7 +31,7 @@ import jax
 import jax.numpy as jnp
 from jax.nn import initializers as jinit
 
-from .optimizers._base import check_range
+from .optimizers.base import check_range
 
 __all__ = [
     "SCHEMES",

@@ -38,8 +38,8 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from .optimizers._recipe import rebuildable
-from .optimizers._base import (
+from .optimizers.recipe import rebuildable
+from .optimizers.base import (
     Evaluations, check_choice, check_integer, check_order, check_range, extra_args_transformation, require_extra_args,
     scalar_valued,
 )  # fmt: skip

@@ -31,7 +31,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .problems._problem import Problem
+from .problems import Problem
 from .solve import OptimizeResult
 from .sweeps import SweepResult
 

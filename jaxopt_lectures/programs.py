@@ -6,7 +6,7 @@ drivers now ask :func:`compiled` for a jitted program identified by
 * the kind of loop and its static settings (``max_steps``, ``record``, …),
 * the user's functions (``f``, a residual or loss function, a sweep's factory), held weakly,
 * the optimizer's *static* part: for a transformation built by a factory of this library (see
-  :mod:`jaxopt_lectures.optimizers._recipe`), the factory and every argument that is not a float;
+  :mod:`jaxopt_lectures.optimizers.recipe`), the factory and every argument that is not a float;
   for any other transformation, the object itself.
 
 The floats of the recipe (learning rates, betas, damping, …), the starting point and the
@@ -34,7 +34,7 @@ import jax
 import numpy as np
 import optax
 
-from .optimizers._recipe import recipe_of
+from .optimizers.recipe import recipe_of
 
 __all__ = [
     "MAX_PROGRAMS", "Split", "Uncacheable", "clear", "compiled", "is_traced", "optimizer_program", "rebuild",

@@ -35,7 +35,7 @@ from typing import Any
 import jax.numpy as jnp
 import optax
 
-from .optimizers._base import check_integer, check_range
+from .optimizers.base import check_integer, check_range
 
 __all__ = [
     "cosine_annealing",

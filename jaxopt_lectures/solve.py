@@ -36,7 +36,7 @@ import optax
 
 from . import engine, programs
 from .engine import REASONS
-from .optimizers._base import check_callable, check_integer, check_optimizer, check_scalar_output, check_start
+from .optimizers.base import check_callable, check_integer, check_optimizer, check_scalar_output, check_start
 
 __all__ = ["History", "OptimizeResult", "REASONS", "least_squares", "minimize"]
 

@@ -71,9 +71,9 @@ import optax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from . import engine, programs
-from ._table import text_table
-from .optimizers._base import check_callable, check_integer, check_scalar_value, check_start
-from .train import _check_fit_args, _check_key, _num_examples, epoch_steps
+from .table import text_table
+from .optimizers.base import check_callable, check_integer, check_scalar_value, check_start
+from .train import check_fit_args, check_key, num_examples, epoch_steps
 
 __all__ = ["SweepBest", "SweepResult", "sweep", "sweep_fit"]
 
@@ -562,9 +562,9 @@ def sweep_fit(
       >>> r.values.shape, r.step_losses.shape, r.best().config
       ((3, 5), (3, 5, 4), {'learning_rate': 0.9})
     """
-    n = _num_examples(data)
-    _check_fit_args(n, epochs, batch_size, sampling)
-    _check_key(key)
+    n = num_examples(data)
+    check_fit_args(n, epochs, batch_size, sampling)
+    check_key(key)
     check_start("params", params)
     check_callable("loss_fn", loss_fn, takes="(params, batch)")
     batch_size = None if sampling == "full" else int(batch_size)

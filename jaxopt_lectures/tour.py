@@ -29,7 +29,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import registry
-from ._table import csv_table, markdown_table, text_table
+from .table import csv_table, markdown_table, text_table
 from .problems import Problem, get_problem
 from .solve import least_squares, minimize
 

@@ -43,7 +43,7 @@ import numpy as np
 import optax
 
 from . import engine, programs
-from .optimizers._base import check_choice, check_integer, check_optimizer, check_scalar_output, check_start
+from .optimizers.base import check_choice, check_integer, check_optimizer, check_scalar_output, check_start
 
 __all__ = ["SAMPLING_MODES", "FitHistory", "batch_indices", "fit"]
 
@@ -85,7 +85,7 @@ class FitHistory(NamedTuple):
     next_epoch: int = 0
 
 
-def _num_examples(data: Any, name: str = "data") -> int:
+def num_examples(data: Any, name: str = "data") -> int:
     leaves = jax.tree.leaves(data)
     if not leaves:
         raise ValueError(f"{name} must be a pytree of arrays with a leading example axis; got no arrays")
@@ -125,12 +125,12 @@ def _check_sampling(n: int, batch_size: Any, sampling: str) -> None:
         check_integer("batch_size", batch_size, high=n, why="at most the n examples")
 
 
-def _check_fit_args(n: int, epochs: Any, batch_size: Any, sampling: str) -> None:
+def check_fit_args(n: int, epochs: Any, batch_size: Any, sampling: str) -> None:
     _check_sampling(n, batch_size, sampling)
     check_integer("epochs", epochs)
 
 
-def _check_key(key: Any) -> None:
+def check_key(key: Any) -> None:
     """A PRNG key: ``jax.random.key(seed)`` (typed) or a raw ``jax.random.PRNGKey(seed)`` (uint32)."""
     dtype = getattr(key, "dtype", None)
     typed = dtype is not None and jax.dtypes.issubdtype(dtype, jax.dtypes.prng_key)
@@ -207,7 +207,7 @@ def epoch_steps(opt, loss_fn, c: engine.MinibatchLoop, data, key, epoch, batch_s
     """Epoch ``epoch`` of ``fit`` (and of every ``sweep_fit`` row): its minibatches, drawn with
     ``fold_in(key, epoch)``, a step of :func:`engine.minibatch_advance` on each, then the loss on
     all data (:func:`engine.monitor`). Returns the carry and the minibatch losses."""
-    n = _num_examples(data)
+    n = num_examples(data)
     idx = batch_indices(jax.random.fold_in(key, epoch), n, n if sampling == "full" else batch_size, sampling)
 
     def step(c, i):
@@ -293,13 +293,13 @@ def fit(
       >>> round(float(w), 4), hist.step_losses.shape
       (3.0, (20, 4))
     """
-    n = _num_examples(data)
-    _check_fit_args(n, epochs, batch_size, sampling)
-    _check_key(key)
+    n = num_examples(data)
+    check_fit_args(n, epochs, batch_size, sampling)
+    check_key(key)
     check_optimizer(optimizer)
     value = _check_model(loss_fn, params, data)
     if validation_data is not None:
-        _num_examples(validation_data, "validation_data")
+        num_examples(validation_data, "validation_data")
     epochs = int(epochs)
     check_integer("initial_epoch", initial_epoch, low=0, why="the index of the first epoch")
     start = int(initial_epoch)

@@ -11,15 +11,15 @@ import optax
 import pytest
 
 import jaxopt_lectures as jl
-from test_invariants import CASES, TREES, _one_per_entry, _problem, _step
+from test_invariants import CASES, TREES, one_per_entry, invariant_problem, step_function
 
 
-@pytest.mark.parametrize(("name", "kwargs"), _one_per_entry(CASES))  # every variant in the slow pass
+@pytest.mark.parametrize(("name", "kwargs"), one_per_entry(CASES))  # every variant in the slow pass
 def test_ten_steps_saved_restored_and_ten_more_equal_twenty(name, kwargs, tmp_path):
     params = TREES["dict"]
-    fun, residual_fn = _problem(params)
+    fun, residual_fn = invariant_problem(params)
     opt = optax.with_extra_args_support(jl.registry.get(name).make(**kwargs))
-    step = jax.jit(_step(opt, fun, residual_fn))
+    step = jax.jit(step_function(opt, fun, residual_fn))
 
     def run(p, state, n):
         for _ in range(n):

@@ -256,7 +256,7 @@ def test_a_factory_that_needs_a_python_float_still_runs():
             return optax.sgd(learning_rate)
         return optax.sgd(2 * learning_rate)
 
-    picky = jl.optimizers._recipe.rebuildable(picky)
+    picky = jl.optimizers.recipe.rebuildable(picky)
     f = lambda x: jnp.sum(x**2)  # noqa: E731
     a = jl.minimize(f, jnp.ones(2), picky(0.1), max_steps=3, stall_steps=0)
     b = jl.minimize(f, jnp.ones(2), optax.sgd(0.1), max_steps=3, stall_steps=0)

@@ -40,7 +40,7 @@ def _cases():
 CASES = list(_cases())
 
 
-def _one_per_entry(cases, all_slow=False):
+def one_per_entry(cases, all_slow=False):
     """The default run takes each registry entry's first variant; the slow pass every variant
     (``all_slow``: every case in the slow pass only)."""
     seen, out = set(), []
@@ -70,7 +70,7 @@ TREES = {
 }
 
 
-def _problem(params):
+def invariant_problem(params):
     """f = Σ (x − 1)² + Σ x⁴/4 over the leaves, and its residuals (x − 1, x²/√2) as a tree."""
 
     def residual_fn(p):
@@ -82,11 +82,11 @@ def _problem(params):
     return fun, residual_fn
 
 
-def _signature(tree):
+def tree_signature(tree):
     return jax.tree.structure(tree), [(jnp.shape(x), jnp.result_type(x)) for x in jax.tree.leaves(tree)]
 
 
-def _step(opt, fun, residual_fn, with_updates=False):
+def step_function(opt, fun, residual_fn, with_updates=False):
     def step(params, state):
         value, grad = jax.value_and_grad(fun)(params)
         updates, state = opt.update(grad, state, params, value=value, grad=grad, value_fn=fun, residual_fn=residual_fn)
@@ -128,16 +128,16 @@ _TREE_PARAMS = [t if t in _DEFAULT_TREES else pytest.param(t, marks=pytest.mark.
 
 
 @pytest.mark.parametrize("tree", _TREE_PARAMS)
-@pytest.mark.parametrize(("name", "kwargs"), _one_per_entry(CASES))
+@pytest.mark.parametrize(("name", "kwargs"), one_per_entry(CASES))
 def test_state_keeps_its_structure_shapes_and_dtypes_and_a_scan_runs(name, kwargs, tree):
     """Five updates in one ``lax.scan``, whose carry must keep its tree structure, shapes, dtypes
     and weak types after every update (what ``while_loop`` and checkpoint templates need too);
     the compiled scan is traced once, so a second call with the state it returned hits it."""
     params = TREES[tree]
-    fun, residual_fn = _problem(params)
+    fun, residual_fn = invariant_problem(params)
     opt = optax.with_extra_args_support(registry.get(name).make(**kwargs))
     state = opt.init(params)
-    step = _step(opt, fun, residual_fn, with_updates=True)
+    step = step_function(opt, fun, residual_fn, with_updates=True)
 
     def five_updates(p, s):
         def body(carry, _):
@@ -152,8 +152,8 @@ def test_state_keeps_its_structure_shapes_and_dtypes_and_a_scan_runs(name, kwarg
     p = params
     for k in (5, 10):
         p, state, updates = run(p, state)
-        assert _signature(state) == _signature(opt.init(params)), f"state changed after update {k}"
-        assert _signature(p) == _signature(params)
+        assert tree_signature(state) == tree_signature(opt.init(params)), f"state changed after update {k}"
+        assert tree_signature(p) == tree_signature(params)
         _assert_parameter_dtypes_kept(params, jax.tree.map(lambda u: u[-1], updates), state, f"after update {k}")
         assert all(bool(jnp.all(jnp.isfinite(x))) for x in jax.tree.leaves(p))
     if tree == "empty dict":
@@ -164,7 +164,7 @@ def test_the_flat_view_keeps_each_leaf_dtype_and_the_empty_tree():
     """The curvature methods' flat vector (``ravel_pytree``) promotes mixed leaves to one compute
     dtype; the way back must cast each leaf to its own dtype again, and an empty tree is the
     empty vector (nothing to concatenate)."""
-    from jaxopt_lectures.second_order._common import flatten
+    from jaxopt_lectures.second_order.common import flatten
 
     params = TREES["mixed dtypes"]
     flat = flatten(params)
@@ -206,7 +206,7 @@ def _inactive(name, kwargs, arg):
     return condition is not None and all(kwargs.get(k) == v for k, v in condition.items())
 
 
-@pytest.mark.parametrize(("name", "kwargs"), _one_per_entry(CASES))
+@pytest.mark.parametrize(("name", "kwargs"), one_per_entry(CASES))
 def test_inject_hyperparams_works_under_jit(name, kwargs):
     spec = registry.get(name)
     merged = {**spec.defaults, **kwargs}
@@ -215,11 +215,11 @@ def test_inject_hyperparams_works_under_jit(name, kwargs):
     static = tuple(k for k, prm in signature.items() if k not in floats and not isinstance(prm.default, float))
     tx = optax.with_extra_args_support(optax.inject_hyperparams(spec.factory, static_args=static)(**merged))
     params = TREES["array"]
-    fun, residual_fn = _problem(params)
+    fun, residual_fn = invariant_problem(params)
     state = tx.init(params)
-    step = jax.jit(_step(tx, fun, residual_fn))
+    step = jax.jit(step_function(tx, fun, residual_fn))
     p1, s1 = step(params, state)
-    assert _signature(s1) == _signature(state)
+    assert tree_signature(s1) == tree_signature(state)
     if "learning_rate" in floats:  # the injected rate is read: doubling it changes the step …
         state.hyperparams["learning_rate"] = 2 * state.hyperparams["learning_rate"]
         p2, _ = step(params, state)
@@ -228,7 +228,7 @@ def test_inject_hyperparams_works_under_jit(name, kwargs):
             # rules), a state initialised with the doubled rate takes another first step
             doubled = {**merged, "learning_rate": 2 * merged["learning_rate"]}
             tx2 = optax.with_extra_args_support(optax.inject_hyperparams(spec.factory, static_args=static)(**doubled))
-            p2, _ = jax.jit(_step(tx2, fun, residual_fn))(params, tx2.init(params))
+            p2, _ = jax.jit(step_function(tx2, fun, residual_fn))(params, tx2.init(params))
         assert not np.array_equal(np.asarray(p1), np.asarray(p2))
 
     # Every other injected float, changed in the state, changes the next three steps of the same
@@ -308,7 +308,7 @@ def test_init_from_shapes_and_dtypes_alone(name, kwargs):
     opt = registry.get(name).make(**kwargs)
     params = TREES["dict"]
     abstract = jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype), params)
-    assert _signature(opt.init(abstract)) == _signature(opt.init(params))
+    assert tree_signature(opt.init(abstract)) == tree_signature(opt.init(params))
 
 
 
@@ -376,7 +376,7 @@ def _assert_finite_outputs(updates, state, params, initial, when, nan_free_only=
         assert nan_free_only or np.isfinite(x[np.isfinite(x0)]).all(), where
 
 
-@pytest.mark.parametrize(("name", "kwargs"), _one_per_entry(CASES))
+@pytest.mark.parametrize(("name", "kwargs"), one_per_entry(CASES))
 def test_finite_inputs_give_finite_outputs(name, kwargs):
     """All-zero gradients (no 0/0), and float32 gradients of 1e30 and 1e−30 (squares that overflow
     and underflow), give finite updates and states of the parameters' dtypes, over 3 updates.
@@ -417,7 +417,7 @@ def test_finite_inputs_give_finite_outputs(name, kwargs):
             p, state, updates = step(p, state, scale, center, g, value)
             when = f"at update {k + 1} with gradients of scale {label}"
             _assert_finite_outputs(updates, state, x0, initial, when, nan_free_only=(name, label) in _BEYOND_FLOAT32)
-            assert _signature(state) == _signature(initial), when
+            assert tree_signature(state) == tree_signature(initial), when
             if not first_order:
                 assert all(bool(jnp.all(jnp.isfinite(x))) for x in jax.tree.leaves(p)), when
 
@@ -488,13 +488,13 @@ def _drawn_case_runs(data, name, kwargs):
              for arg, value in _float_arguments(name, kwargs).items()}  # fmt: skip
     params = data.draw(_trees(), label="params")
     opt = optax.with_extra_args_support(registry.get(name).make(**{**kwargs, **drawn}))
-    fun, residual_fn = _problem(params)
-    step = jax.jit(_step(opt, fun, residual_fn, with_updates=True))
+    fun, residual_fn = invariant_problem(params)
+    step = jax.jit(step_function(opt, fun, residual_fn, with_updates=True))
     initial = opt.init(params)
     p, state = params, initial
     for k in range(3):
         p, state, updates = step(p, state)
-        assert _signature(state) == _signature(initial), f"state changed after update {k + 1}"
+        assert tree_signature(state) == tree_signature(initial), f"state changed after update {k + 1}"
         _assert_parameter_dtypes_kept(params, updates, state, f"after update {k + 1}")
         _assert_finite_outputs(updates, state, params, initial, f"at update {k + 1}")
 
@@ -539,7 +539,7 @@ _NO_FMA_NO_ALGSIMP = "--xla_cpu_max_isa=AVX --xla_disable_hlo_passes=algsimp"
 _FLOAT32_TREES = {"float32 dict": _F32}
 
 
-def _bits(tree):
+def leaf_bits(tree):
     """Each leaf's bytes as unsigned integers of its width (NaN payloads and −0 compared too)."""
     return jax.tree.map(lambda x: np.asarray(x).view(f"u{np.asarray(x).dtype.itemsize}"), tree)
 
@@ -549,7 +549,7 @@ def _jit_eager_mismatches(ids, tree):
     eagerly (``jax.disable_jit``: every operation on its own, control flow in Python) and, on the
     same inputs, jitted; the messages of those whose updates or states differ in any bit."""
     params = {**TREES, **_FLOAT32_TREES}[tree]
-    fun, residual_fn = _problem(params)
+    fun, residual_fn = invariant_problem(params)
     failures = []
     for case in CASES:
         if case.id not in ids:
@@ -567,7 +567,7 @@ def _jit_eager_mismatches(ids, tree):
                 eager = update(g, state, p, value)
             compiled = compiled_update(g, state, p, value)
             try:
-                chex.assert_trees_all_equal(_bits(compiled), _bits(eager), strict=True)
+                chex.assert_trees_all_equal(leaf_bits(compiled), leaf_bits(eager), strict=True)
             except AssertionError as error:
                 failures.append(f"{case.id}, update {k + 1}: {error}")
                 break
@@ -594,7 +594,7 @@ def test_jit_and_eager_give_the_same_bits_without_fma_and_reassociation(tree, wh
     if which == "every variant":
         ids = [c.id for c in CASES]
     else:
-        ids = [c.id for c in _one_per_entry(CASES) if not c.marks]
+        ids = [c.id for c in one_per_entry(CASES) if not c.marks]
     tests_dir = os.path.dirname(os.path.abspath(__file__))
     package_root = os.path.dirname(os.path.dirname(os.path.abspath(jaxopt_lectures.__file__)))
     worker = (

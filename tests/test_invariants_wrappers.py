@@ -35,7 +35,7 @@ import pytest
 
 import jaxopt_lectures as jl
 from jaxopt_lectures import registry
-from test_invariants import CASES, TREES, _bits, _one_per_entry, _problem, _signature, _step
+from test_invariants import CASES, TREES, leaf_bits, one_per_entry, invariant_problem, tree_signature, step_function
 
 def _multisteps(opt):
     """``optax.MultiSteps(opt, 2)`` as a transformation that forwards the extra arguments (see the
@@ -66,7 +66,7 @@ _STACK = "clip, apply_if_finite, MultiSteps"
 WRAPPED_CASES = [
     pytest.param(*case.values, wrapper, id=f"{case.id}-{wrapper}", marks=case.marks)
     for wrapper in WRAPPERS
-    for case in (_one_per_entry(CASES) if wrapper == _STACK else _one_per_entry(CASES, all_slow=True))
+    for case in (one_per_entry(CASES) if wrapper == _STACK else one_per_entry(CASES, all_slow=True))
 ]
 
 PARAMS = TREES["dict"]
@@ -79,15 +79,15 @@ def _make(name, kwargs):
 @pytest.mark.parametrize(("name", "kwargs", "wrapper"), WRAPPED_CASES)
 def test_wrapped_optimizer_runs_jitted_and_keeps_its_state(name, kwargs, wrapper):
     opt = WRAPPERS[wrapper](_make(name, kwargs))
-    fun, residual_fn = _problem(PARAMS)
+    fun, residual_fn = invariant_problem(PARAMS)
     state = opt.init(PARAMS)
     chex.clear_trace_counter()
-    step = jax.jit(chex.assert_max_traces(_step(opt, fun, residual_fn), n=1))
+    step = jax.jit(chex.assert_max_traces(step_function(opt, fun, residual_fn), n=1))
     p = PARAMS
     for k in range(3):  # MultiSteps: mini-step, step, mini-step (the stack: also a clipped gradient)
         p, new_state = step(p, state)
-        assert _signature(new_state) == _signature(state), f"state changed after update {k + 1}"
-        assert _signature(p) == _signature(PARAMS)
+        assert tree_signature(new_state) == tree_signature(state), f"state changed after update {k + 1}"
+        assert tree_signature(p) == tree_signature(PARAMS)
         assert all(bool(jnp.all(jnp.isfinite(x))) for x in jax.tree.leaves(p)), f"update {k + 1}"
         state = new_state
     # ‖∇f(x₀)‖ ≈ 9 > 1, so the clip is active; and every optimizer moves within 3 calls
@@ -95,7 +95,7 @@ def test_wrapped_optimizer_runs_jitted_and_keeps_its_state(name, kwargs, wrapper
     assert not all(bool(jnp.all(a == b)) for a, b in zip(jax.tree.leaves(p), jax.tree.leaves(PARAMS)))
 
 
-CURVATURE_CASES = [c for c in _one_per_entry(CASES) if registry.get(c.values[0]).family in registry.CURVATURE_FAMILIES]
+CURVATURE_CASES = [c for c in one_per_entry(CASES) if registry.get(c.values[0]).family in registry.CURVATURE_FAMILIES]
 
 
 def _extras(fun, residual_fn, params):
@@ -108,7 +108,7 @@ def test_multisteps_on_a_full_batch_gradient_is_the_method_every_second_call(nam
     """Two calls with the same gradient and extras, then the method's own step: the running mean of
     g and g is g exactly, so the emitted update and the inner state are the method's, bit for bit
     (eager on both sides: ``jax.disable_jit`` runs MultiSteps' ``lax.cond`` branch in Python)."""
-    fun, residual_fn = _problem(PARAMS)
+    fun, residual_fn = invariant_problem(PARAMS)
     # the accumulator in the gradients' float64 (its default float32 would round g)
     plain = _make(name, kwargs)
     ms = optax.MultiSteps(_make(name, kwargs), every_k_schedule=2, accumulator_dtype=jnp.float64)
@@ -123,8 +123,8 @@ def test_multisteps_on_a_full_batch_gradient_is_the_method_every_second_call(nam
             assert not bool(ms.has_updated(s_ms))
             u_ms, s_ms = ms.update(g, s_ms, p_ms, **extras)
             assert bool(ms.has_updated(s_ms))
-            chex.assert_trees_all_equal(_bits(u_ms), _bits(u_plain), strict=True)
-            chex.assert_trees_all_equal(_bits(s_ms.inner_opt_state), _bits(s_plain), strict=True)
+            chex.assert_trees_all_equal(leaf_bits(u_ms), leaf_bits(u_plain), strict=True)
+            chex.assert_trees_all_equal(leaf_bits(s_ms.inner_opt_state), leaf_bits(s_plain), strict=True)
             p_plain, p_ms = optax.apply_updates(p_plain, u_plain), optax.apply_updates(p_ms, u_ms)
         assert not all(bool(jnp.all(a == b)) for a, b in zip(jax.tree.leaves(p_plain), jax.tree.leaves(PARAMS)))
 
@@ -135,15 +135,15 @@ def test_multisteps_as_a_plain_transformation_drops_the_extra_arguments(through)
     MultiSteps forwards no extra arguments, and BFGS's line search asks for ``value_fn``."""
     ms = optax.MultiSteps(jl.bfgs(), every_k_schedule=2)
     tx = optax.with_extra_args_support(ms) if through == "with_extra_args_support" else ms.gradient_transformation()
-    fun, residual_fn = _problem(PARAMS)
+    fun, residual_fn = invariant_problem(PARAMS)
     g, extras = _extras(fun, residual_fn, PARAMS)
     with pytest.raises(TypeError, match="value_fn"):
         optax.with_extra_args_support(tx).update(g, tx.init(PARAMS), PARAMS, **extras)
 
 
-@pytest.mark.parametrize(("name", "kwargs"), _one_per_entry(CASES))
+@pytest.mark.parametrize(("name", "kwargs"), one_per_entry(CASES))
 def test_apply_if_finite_skips_a_nan_gradient_and_keeps_the_state(name, kwargs):
-    fun, residual_fn = _problem(PARAMS)
+    fun, residual_fn = invariant_problem(PARAMS)
     plain, guarded = _make(name, kwargs), optax.apply_if_finite(_make(name, kwargs), max_consecutive_errors=2)
     with jax.disable_jit():  # eager on both sides, so the finite steps agree bit for bit
         g, extras = _extras(fun, residual_fn, PARAMS)
@@ -153,12 +153,12 @@ def test_apply_if_finite_skips_a_nan_gradient_and_keeps_the_state(name, kwargs):
         nan_g = jax.tree.map(lambda x: x.at[(0,) * x.ndim].set(jnp.nan), g)  # one NaN entry
         u_nan, s_nan = guarded.update(nan_g, s, p, **{**extras, "grad": nan_g})
         assert all(bool(jnp.all(x == 0)) for x in jax.tree.leaves(u_nan))
-        chex.assert_trees_all_equal(_bits(s_nan.inner_state), _bits(s.inner_state), strict=True)
+        chex.assert_trees_all_equal(leaf_bits(s_nan.inner_state), leaf_bits(s.inner_state), strict=True)
         assert int(s_nan.notfinite_count) == 1 and int(s_nan.total_notfinite) == 1 and not bool(s_nan.last_finite)
         u_next, s_next = guarded.update(g, s_nan, p, **extras)
         u_ref, s_ref = plain.update(g, s.inner_state, p, **extras)
-        chex.assert_trees_all_equal(_bits(u_next), _bits(u_ref), strict=True)
-        chex.assert_trees_all_equal(_bits(s_next.inner_state), _bits(s_ref), strict=True)
+        chex.assert_trees_all_equal(leaf_bits(u_next), leaf_bits(u_ref), strict=True)
+        chex.assert_trees_all_equal(leaf_bits(s_next.inner_state), leaf_bits(s_ref), strict=True)
         assert int(s_next.notfinite_count) == 0 and int(s_next.total_notfinite) == 1
 
 
@@ -185,7 +185,7 @@ def test_checkpoint_restores_bfloat16_and_float16_bit_for_bit(tmp_path):
         if jax.dtypes.issubdtype(b.dtype, jax.dtypes.prng_key):
             a, b = jax.random.key_data(a), jax.random.key_data(b)
         assert np.asarray(a).dtype == np.asarray(b).dtype, jax.tree_util.keystr(where)
-        np.testing.assert_array_equal(_bits(a), _bits(b), err_msg=jax.tree_util.keystr(where))
+        np.testing.assert_array_equal(leaf_bits(a), leaf_bits(b), err_msg=jax.tree_util.keystr(where))
     with pytest.raises(ValueError, match=r"path \['bf16'\]: stored bfloat16\[9\], template float32\[9\]"):
         jl.checkpoint.restore(path, like={**tree, "bf16": jnp.zeros(9, jnp.float32)})
 
@@ -214,7 +214,7 @@ def test_checkpoint_round_trips_every_optimizer_state_on_a_mixed_precision_tree(
     path = tmp_path / "state.npz"
     jl.checkpoint.save(path, state)
     back = jl.checkpoint.restore(path, like=template)
-    chex.assert_trees_all_equal(_bits(back), _bits(state), strict=True)
+    chex.assert_trees_all_equal(leaf_bits(back), leaf_bits(state), strict=True)
 
 
 @pytest.mark.parametrize(("name", "kwargs"), CASES)
@@ -222,9 +222,9 @@ def test_flax_serialization_round_trips_every_optimizer_state(name, kwargs):
     serialization = pytest.importorskip("flax.serialization")
     template, state = _random_state(name, kwargs, TREES["mixed dtypes"])
     back = serialization.from_bytes(template, serialization.to_bytes(state))
-    chex.assert_trees_all_equal(_bits(back), _bits(state), strict=True)
+    chex.assert_trees_all_equal(leaf_bits(back), leaf_bits(state), strict=True)
     back = serialization.from_state_dict(template, serialization.to_state_dict(state))
-    chex.assert_trees_all_equal(_bits(back), _bits(state), strict=True)
+    chex.assert_trees_all_equal(leaf_bits(back), leaf_bits(state), strict=True)
 
 
 @pytest.mark.parametrize(("name", "kwargs"), CASES)
@@ -235,4 +235,4 @@ def test_orbax_round_trips_every_optimizer_state(name, kwargs, tmp_path):
         checkpointer.save(tmp_path / "state", state)
         checkpointer.wait_until_finished()
         back = checkpointer.restore(tmp_path / "state", template)
-    chex.assert_trees_all_equal(_bits(back), _bits(state), strict=True)
+    chex.assert_trees_all_equal(leaf_bits(back), leaf_bits(state), strict=True)

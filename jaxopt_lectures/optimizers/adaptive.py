@@ -14,8 +14,8 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from ._recipe import rebuildable
-from ._base import (
+from .recipe import rebuildable
+from .base import (
     as_compute,
     chain,
     check_choice,

@@ -17,8 +17,8 @@ from typing import Any, NamedTuple
 import jax.numpy as jnp
 import optax
 
-from ._recipe import rebuildable
-from ._base import (
+from .recipe import rebuildable
+from .base import (
     after,
     as_compute,
     chain,

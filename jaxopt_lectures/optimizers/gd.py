@@ -12,8 +12,8 @@ from typing import Any, NamedTuple
 
 import optax
 
-from ._recipe import rebuildable
-from ._base import chain, check_learning_rate, extra_args_transformation, learning_rate_scale
+from .recipe import rebuildable
+from .base import chain, check_learning_rate, extra_args_transformation, learning_rate_scale
 
 __all__ = ["scale_by_sgd", "sgd"]
 

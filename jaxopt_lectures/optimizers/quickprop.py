@@ -21,8 +21,8 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from ._recipe import rebuildable
-from ._base import (
+from .recipe import rebuildable
+from .base import (
     after,
     as_compute,
     chain,

@@ -17,7 +17,7 @@ import math
 
 import jax.numpy as jnp
 
-from ..optimizers._base import check_integer
+from ..optimizers.base import check_integer
 from ._problem import Problem, register_problem
 
 __all__ = ["beale", "booth", "himmelblau", "rosenbrock", "sphere"]

@@ -48,7 +48,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..optimizers._base import check_integer
+from ..optimizers.base import check_integer
 from . import worked_examples as wx
 from ._problem import Problem
 

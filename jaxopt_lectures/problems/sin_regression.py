@@ -31,7 +31,7 @@ from typing import Any, Sequence
 import jax
 import jax.numpy as jnp
 
-from ..optimizers._base import check_integer
+from ..optimizers.base import check_integer
 
 __all__ = [
     "LAYER_SIZES",

@@ -13,9 +13,9 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from ..optimizers._recipe import rebuildable
-from ..optimizers._base import check_choice, check_integer, extra_args_transformation, float_checked
-from ._common import dot, flatten, safe_div, with_line_search
+from ..optimizers.recipe import rebuildable
+from ..optimizers.base import check_choice, check_integer, extra_args_transformation, float_checked
+from .common import dot, flatten, safe_div, with_line_search
 
 __all__ = [
     "NonlinearCGState",

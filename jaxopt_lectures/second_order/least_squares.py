@@ -15,9 +15,9 @@ import jax.numpy as jnp
 import optax
 from jax.flatten_util import ravel_pytree
 
-from ..optimizers._recipe import rebuildable
-from ..optimizers._base import Evaluations, extra_args_transformation, require_extra_args
-from ._common import Flat, dot, flatten, with_line_search
+from ..optimizers.recipe import rebuildable
+from ..optimizers.base import Evaluations, extra_args_transformation, require_extra_args
+from .common import Flat, dot, flatten, with_line_search
 
 __all__ = [
     "GaussNewtonState",

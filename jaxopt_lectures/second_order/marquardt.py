@@ -14,11 +14,11 @@ import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 import optax
 
-from ..optimizers._recipe import rebuildable
-from ..optimizers._base import (
+from ..optimizers.recipe import rebuildable
+from ..optimizers.base import (
     Evaluations, check_choice, check_integer, check_range, extra_args_transformation, require_extra_args,
 )  # fmt: skip
-from ._common import binary_exponent, dot, flatten, safe_div, truncated_cg
+from .common import binary_exponent, dot, flatten, safe_div, truncated_cg
 from .least_squares import half_squared_norm, jacobian, residual_vector
 
 __all__ = ["LM_DAMPING_RULES", "LM_SCALINGS", "LM_SOLVERS", "LevenbergMarquardtState", "levenberg_marquardt",

@@ -14,11 +14,11 @@ import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 import optax
 
-from ..optimizers._recipe import rebuildable
-from ..optimizers._base import (
+from ..optimizers.recipe import rebuildable
+from ..optimizers.base import (
     Evaluations, check_integer, check_range, extra_args_transformation, require_extra_args, scalar_valued,
 )  # fmt: skip
-from ._common import dot, flatten, truncated_cg, with_line_search
+from .common import dot, flatten, truncated_cg, with_line_search
 
 __all__ = ["NewtonCGState", "NewtonState", "newton", "newton_cg", "scale_by_newton", "scale_by_newton_cg"]
 

@@ -14,9 +14,9 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from ..optimizers._recipe import rebuildable
-from ..optimizers._base import check_integer, extra_args_transformation, require_extra_args
-from ._common import dot, flatten, safe_div, with_line_search
+from ..optimizers.recipe import rebuildable
+from ..optimizers.base import check_integer, extra_args_transformation, require_extra_args
+from .common import dot, flatten, safe_div, with_line_search
 
 __all__ = ["BFGSState", "LBFGSState", "bfgs", "lbfgs", "scale_by_bfgs", "scale_by_lbfgs"]
 

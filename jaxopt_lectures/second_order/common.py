@@ -16,7 +16,7 @@ import optax
 from jax.flatten_util import ravel_pytree
 
 from .. import linesearch as ls
-from ..optimizers._base import check_choice, chain, compute_dtype
+from ..optimizers.base import check_choice, chain, compute_dtype
 
 __all__ = ["LINE_SEARCHES", "Flat", "flatten", "resolve_line_search", "truncated_cg", "with_line_search"]
 
