@@ -131,7 +131,7 @@ def adam(
     b1: Any = 0.9,
     b2: Any = 0.999,
     eps: Any = 1e-8,
-    eps_in_sqrt: bool = False,
+    *, eps_in_sqrt: bool = False,
     bias_correction: bool = True,
     scalar: bool = False,
 ) -> optax.GradientTransformationExtraArgs:
@@ -200,7 +200,7 @@ def scale_by_adamax(
 
 @rebuildable
 def adamax(
-    learning_rate: Any = 2e-3, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, eps_in_max: bool = False
+    learning_rate: Any = 2e-3, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, *, eps_in_max: bool = False
 ) -> optax.GradientTransformationExtraArgs:
     """AdaMax (Kingma & Ba 2015 alg. 2; named in L4; ALGORITHMS.md §3).
 
@@ -254,7 +254,7 @@ def scale_by_nadam(
 
 @rebuildable
 def nadam(
-    learning_rate: Any = 2e-3, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, correction: str = "dozat"
+    learning_rate: Any = 2e-3, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, *, correction: str = "dozat"
 ) -> optax.GradientTransformationExtraArgs:
     """Nadam, Adam with Nesterov momentum (Dozat 2016; named in L4; ALGORITHMS.md §3).
 
@@ -321,7 +321,7 @@ def yogi(
     b1: Any = 0.9,
     b2: Any = 0.999,
     eps: Any = 1e-3,
-    initial_accumulator: Any = 1e-6,
+    *, initial_accumulator: Any = 1e-6,
     bias_correction: bool = True,
 ) -> optax.GradientTransformationExtraArgs:
     """Yogi (Zaheer et al. 2018; named in L0 as the fix of Adam's variance; ALGORITHMS.md §3).
@@ -394,7 +394,7 @@ def scale_by_amsgrad(
 
 @rebuildable
 def amsgrad(
-    learning_rate: Any = 1e-3, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, max_of: str = "corrected"
+    learning_rate: Any = 1e-3, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, *, max_of: str = "corrected"
 ) -> optax.GradientTransformationExtraArgs:
     """AMSGrad (Reddi et al. 2018; Adam's divergence, L0; ALGORITHMS.md §3).
 

@@ -129,7 +129,7 @@ def scale_by_adagrad(
 def adagrad(
     learning_rate: Any,
     eps: Any = 1e-8,
-    eps_in_sqrt: bool = True,
+    *, eps_in_sqrt: bool = True,
     initial_accumulator: Any = 0.0,
 ) -> optax.GradientTransformationExtraArgs:
     """AdaGrad (Duchi et al. 2011): s ← s + g² ; w ← w − η g/√(s+ε). ALGORITHMS.md §3.
@@ -244,7 +244,7 @@ def rmsprop(
     learning_rate: Any,
     decay: Any = 0.9,
     eps: Any = 1e-8,
-    eps_in_sqrt: bool = True,
+    *, eps_in_sqrt: bool = True,
     centered: bool = False,
     momentum: Any = 0.0,
     nesterov: bool = False,
@@ -348,7 +348,7 @@ def scale_by_adadelta(
 
 @rebuildable
 def adadelta(
-    learning_rate: Any = 1.0, rho: Any = 0.9, eps: Any = 1e-6, eps_in_sqrt: bool = True
+    learning_rate: Any = 1.0, rho: Any = 0.9, eps: Any = 1e-6, *, eps_in_sqrt: bool = True
 ) -> optax.GradientTransformationExtraArgs:
     """AdaDelta: w ← w − η √(D+ε)/√(G+ε) ⊙ g (ALGORITHMS.md §3; L1, L4; Zeiler 2012).
 

@@ -90,7 +90,7 @@ def scale_by_momentum(beta: Any = 0.9, *, form: str = "classic") -> optax.Gradie
 
 
 @rebuildable
-def momentum(learning_rate: Any, beta: Any = 0.9, form: str = "classic") -> optax.GradientTransformationExtraArgs:
+def momentum(learning_rate: Any, beta: Any = 0.9, *, form: str = "classic") -> optax.GradientTransformationExtraArgs:
     """Gradient descent with momentum in the lecture's chosen form (ALGORITHMS.md §2).
 
     Args:

@@ -183,7 +183,7 @@ def rprop(
     eta_plus: Any = 1.2,
     min_step: Any = 1e-6,
     max_step: Any = 50.0,
-    variant: str = "irprop-",
+    *, variant: str = "irprop-",
 ) -> optax.GradientTransformationExtraArgs:
     """Rprop: wᵢ ← wᵢ − sign(gᵢ)Δᵢ with sign-adapted Δᵢ (L1, L3, L4; ALGORITHMS.md §4).
 
