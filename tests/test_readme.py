@@ -1,5 +1,6 @@
 """The README stays true: its commands match CI, its code runs, its algorithm table covers the registry."""
 
+import ast
 import pathlib
 import re
 import subprocess
@@ -50,8 +51,35 @@ def test_algorithm_table_is_the_generated_one():
     assert table == cli.algorithm_table(), "regenerate with `jaxopt-lectures list --markdown`"
 
 
-@pytest.mark.parametrize("index", range(len(_blocks("python"))))
-def test_python_blocks_run(index, tmp_path):
+# Top-level modules of the optional "frameworks" extra (flax, equinox, scikit-learn): a block that
+# imports one skips without it, and runs in the slow pass (a few seconds of imports and compiling).
+FRAMEWORK_MODULES = {"flax", "equinox", "sklearn"}
+
+
+def _imported_modules(source):
+    tree = ast.parse(source)
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module and not n.level}
+    return {name.split(".")[0] for name in names}
+
+
+def _python_block_params():
+    for index, block in enumerate(_blocks("python")):
+        needs = _imported_modules(block) & FRAMEWORK_MODULES
+        yield pytest.param(index, sorted(needs), marks=[pytest.mark.slow] if needs else [], id=str(index))
+
+
+def test_framework_blocks_are_recognised():
+    """The Flax and Equinox blocks are found by their imports (so they skip without the extra)."""
+    needs = [p.values[1] for p in _python_block_params()]
+    assert ["flax"] in needs and ["equinox"] in needs
+    assert _imported_modules("import equinox as eqx, jax\nfrom flax import nnx\nfrom . import x") == {"equinox", "jax", "flax"}
+
+
+@pytest.mark.parametrize(("index", "needs"), list(_python_block_params()))
+def test_python_blocks_run(index, needs, tmp_path):
+    for module in needs:
+        pytest.importorskip(module)
     script = tmp_path / f"readme_block_{index}.py"
     script.write_text(_blocks("python")[index], encoding="utf-8")
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=HANG_GUARD_SECONDS, cwd=tmp_path)
