@@ -78,7 +78,7 @@ def test_the_framework_examples_show_the_essential_lines():
     """The lines the README quotes stay in the scripts (no framework needed to read them)."""
     flax_src = (EXAMPLES / "flax_nnx.py").read_text(encoding="utf-8")
     assert 'jl.rprop(0.01, variant="irprop+")' in flax_src and "optimizer.update(model, grads, value=loss)" in flax_src
-    eqx_src = (EXAMPLES / "equinox_mlp.py").read_text(encoding="utf-8")
+    eqx_src = (EXAMPLES / "equinox.py").read_text(encoding="utf-8")
     for line in ("eqx.partition(model, eqx.is_array)", "eqx.combine(params, static)", "jl.fit(",
                  "@eqx.filter_jit", "optimizer.init(eqx.filter(model, eqx.is_array))"):  # fmt: skip
         assert line in eqx_src, line
@@ -99,7 +99,7 @@ def test_flax_nnx_example_trains_an_mlp_with_irprop_plus_through_nnx_optimizer(t
 def test_equinox_example_trains_with_fit_on_partitioned_arrays_and_with_a_filter_jit_loop(tmp_path):
     pytest.importorskip("equinox")
     pytest.importorskip("sklearn")
-    printed, r = _main_numbers("equinox_mlp.py", tmp_path)
+    printed, r = _main_numbers("equinox.py", tmp_path)
     for way in ("fit", "loop"):
         assert r[f"{way}_final_loss"] < 0.1 * r[f"{way}_first_loss"], way  # seed 0: ÷47 (fit), ÷780 (loop)
         assert r[f"{way}_test_accuracy"] > 0.9, way

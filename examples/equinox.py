@@ -1,8 +1,10 @@
 """Equinox: an ``eqx.nn.MLP`` on scikit-learn's digits, trained two ways with this library.
 
-Run:  python examples/equinox_mlp.py     (needs: pip install -e ".[frameworks]")
+Run:  python examples/equinox.py     (needs: pip install -e ".[frameworks]")
 
-(Not ``equinox.py``: a script of that name would shadow the ``equinox`` package it imports.)
+(The script is called ``equinox.py``, as the package it shows: run as a script, its own folder
+would come first on ``sys.path`` and ``import equinox`` would import the script itself, so it
+takes that folder off the path before importing.)
 
 The data are scikit-learn's bundled 8×8 digits (1,797 images, 10 classes; no download),
 standardised with the training split's mean and deviation, 75 % train / 25 % test with a fixed seed.
@@ -18,16 +20,22 @@ The model is a 64-64-10 tanh ``eqx.nn.MLP``; the loss is the mean cross-entropy.
    ``eqx.filter(model, eqx.is_array)``, the updates applied with ``eqx.apply_updates``.
 """
 
-import equinox as eqx
-import jax
-import jax.numpy as jnp
-import numpy as np
-import optax
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
+import os
+import sys
 
-import jaxopt_lectures as jl
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]  # not this script as `equinox`
+
+import equinox as eqx  # noqa: E402
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+import optax  # noqa: E402
+from sklearn.datasets import load_digits  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+import jaxopt_lectures as jl  # noqa: E402
 
 
 def load_data(seed=0):
