@@ -26,8 +26,8 @@ __all__: list[str] = []  # the entry is reached through EXAMPLES
 # ----------------------------------------------------------------------------------------------
 
 
-@register_example("l3_sin_regression", "A 1-10-20-10-1 ReLU MLP learns sin(x) + U(0, 0.8) with Adam", "L3 notebook, §10.7",
-          x64=False)
+@register_example("l3_sin_regression", "A 1-10-20-10-1 ReLU MLP learns sin(x) + U(0, 0.8) with Adam",
+                  "L3 notebook, §10.7", x64=False)
 def _sin_regression(claims, quick, plot, epochs: int | None = None, seed: int = 0, progress: bool = False):
     epochs = epochs or 1000  # the notebook's 1000 epochs take a few seconds: no shorter quick run
     data_key, init_key, fit_key = jax.random.split(jax.random.key(seed), 3)

@@ -86,7 +86,8 @@ def _tuned_run(problem: Any, spec: registry.OptimizerSpec, steps: int, num_rates
     return jax.tree.map(lambda a: a[best], batch), float(lrs[best])
 
 
-@register_example("l4_beale_saddle", "Every first-order optimizer on Beale's function and at a saddle", "L4, cs231n, §10.8")
+@register_example("l4_beale_saddle",
+                  "Every first-order optimizer on Beale's function and at a saddle", "L4, cs231n, §10.8")
 def _beale_saddle(claims, quick, plot):
     specs = _first_order()
     beale = get_problem("beale")
@@ -152,7 +153,8 @@ def _beale_saddle(claims, quick, plot):
 _GTOL = 1e-6
 
 
-@register_example("l4_cg_vs_steepest_descent", "Conjugate gradients vs steepest descent", "L2 exercise, L4, §6, §7, §10.6")
+@register_example("l4_cg_vs_steepest_descent",
+                  "Conjugate gradients vs steepest descent", "L2 exercise, L4, §6, §7, §10.6")
 def _cg_vs_steepest_descent(claims, quick, plot):
     del quick
     b = 10.0

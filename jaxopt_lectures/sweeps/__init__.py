@@ -40,8 +40,15 @@ Grid values: floats are traced; integers, booleans, strings and None are static 
 set shapes: pass ``[1.0, 2.0]`` to trace a numeric hyperparameter).
 
 What optax lacks and is written here: optax has no sweep driver (one vmaps a hand-written loop,
-as the README's "traced arrays" section does); this module adds the grid, the static/traced
+as the README's "traced arrays" section does); this package adds the grid, the static/traced
 split, divergence bookkeeping and the device mesh around that idea.
+
+The package: :mod:`.grid` (``sweep``, ``sweep_fit``: the grid search), :mod:`.driver` (static
+groups, the tracing fallback, reassembly in caller order), :mod:`.loops` (the vmapped programs),
+:mod:`.configs` (the grid's rows and the factory's checks), :mod:`.sharding` (the device mesh) and
+:mod:`.result` (:class:`SweepResult`). Another search over configurations (random search, say)
+is a sibling of :mod:`.grid` that hands its configurations to :func:`.driver.run_sweep` (as
+zipped columns, ``product=False``).
 
 Example:
   >>> import jax.numpy as jnp, numpy as np, jaxopt_lectures as jl
