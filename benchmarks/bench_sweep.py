@@ -19,7 +19,7 @@ parameters and its loss at every step:
   (argument checks, one concrete ``jl.adam(lrs)`` build over the whole column to validate it, device placement,
   the compiled program, the fetch to NumPy and the divergence bookkeeping);
 * **ours: program alone** — the same compiled program called directly on arguments placed as
-  ``sweep`` places them (it reaches into ``jaxopt_lectures.sweeps``: ``_compiled`` returns the
+  ``sweep`` places them (it reaches into ``jaxopt_lectures.sweeps``: ``loops.compiled`` returns the
   very ``jax.jit`` object ``sweep`` calls, so its cache is shared), to separate the driver's Python
   cost from the program's;
 * **plain vmap (optax.adam)** — the issue's reference: ``jax.jit(jax.vmap(run))(lrs)`` where
@@ -159,14 +159,14 @@ def first_call(fn: Callable[[], Any]) -> tuple[Any, float]:
 
 def sweep_program(fun: Callable, x0: Any, lrs: np.ndarray, steps: int) -> tuple[Callable, tuple]:
     """The jitted program ``jl.sweep(jl.adam, {"learning_rate": lrs}, fun, x0, steps=steps)`` runs,
-    and its arguments placed as ``sweeps._launch`` places them (configurations padded to the mesh)."""
-    mesh = sweeps._mesh(None)
+    and its arguments placed as ``sweeps.driver`` places them (configurations padded to the mesh)."""
+    mesh = sweeps.sharding.mesh(None)
     along, replicated = NamedSharding(mesh, PartitionSpec("config")), NamedSharding(mesh, PartitionSpec())
     padded = np.concatenate([np.arange(len(lrs)), np.zeros(-len(lrs) % mesh.devices.size, int)])
-    run = sweeps._compiled(sweeps._full_batch_program, make_optimizer=jl.adam, static=(), fun=fun,
-                           residual_fn=None, steps=steps)
-    args = ({"learning_rate": sweeps._put(lrs[padded], along)}, sweeps._put(padded.astype(np.int32), along),
-            sweeps._put(x0, replicated))
+    run = sweeps.loops.compiled(sweeps.loops.full_batch_program, jl.adam, (),
+                                {"fun": fun, "residual_fn": None, "steps": steps})
+    put = sweeps.sharding.put
+    args = ({"learning_rate": put(lrs[padded], along)}, put(padded.astype(np.int32), along), put(x0, replicated))
     return run, args
 
 

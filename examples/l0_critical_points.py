@@ -9,7 +9,7 @@ program, then classified: four minima, one maximum, four saddles.
 
 It prints each claim of the lecture next to the computed value and saves the figure (default
 ./l0_critical_points.png); the exit status is 1 if a claim does not hold. The code is the ``l0_critical_points`` entry of
-``jaxopt_lectures/figures.py``; ``jaxopt-lectures tour`` runs it with every other figure.
+``jaxopt_lectures/figures/l0_analysis.py``; ``jaxopt-lectures tour`` runs it with every other figure.
 """
 
 import sys

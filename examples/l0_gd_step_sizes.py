@@ -8,7 +8,7 @@ the figure shows the iterates on the parabola.
 
 It prints each claim of the lecture next to the computed value and saves the figure (default
 ./l0_gd_step_sizes.png); the exit status is 1 if a claim does not hold. The code is the ``l0_gd_step_sizes`` entry of
-``jaxopt_lectures/figures.py``; ``jaxopt-lectures tour`` runs it with every other figure.
+``jaxopt_lectures/figures/l0.py``; ``jaxopt-lectures tour`` runs it with every other figure.
 """
 
 import sys

@@ -9,7 +9,7 @@ exponential rates sum to 0.86, so SGD stops far from the minimum; the polynomial
 
 It prints each claim of the lecture next to the computed value and saves the figure (default
 ./l0_lr_decay.png); the exit status is 1 if a claim does not hold. The code is the ``l0_lr_decay`` entry of
-``jaxopt_lectures/figures.py``; ``jaxopt-lectures tour`` runs it with every other figure.
+``jaxopt_lectures/figures/l0.py``; ``jaxopt-lectures tour`` runs it with every other figure.
 """
 
 import sys

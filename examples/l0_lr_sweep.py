@@ -8,7 +8,7 @@ the per-axis rates 1/λᵢ come from ``analysis.learning_rate_bounds``.
 
 It prints each claim of the lecture next to the computed value and saves the figure (default
 ./l0_lr_sweep.png); the exit status is 1 if a claim does not hold. The code is the ``l0_lr_sweep`` entry of
-``jaxopt_lectures/figures.py``; ``jaxopt-lectures tour`` runs it with every other figure.
+``jaxopt_lectures/figures/l0_analysis.py``; ``jaxopt-lectures tour`` runs it with every other figure.
 """
 
 import sys

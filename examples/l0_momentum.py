@@ -8,7 +8,7 @@ oscillates more with β = 0.25 (a real negative root −0.86: x2 flips sign at e
 
 It prints each claim of the lecture next to the computed value and saves the figure (default
 ./l0_momentum.png); the exit status is 1 if a claim does not hold. The code is the ``l0_momentum`` entry of
-``jaxopt_lectures/figures.py``; ``jaxopt-lectures tour`` runs it with every other figure.
+``jaxopt_lectures/figures/l0.py``; ``jaxopt-lectures tour`` runs it with every other figure.
 """
 
 import sys

@@ -10,7 +10,7 @@ forward and backward pass of a sigmoid neuron and one Adam step: w = b = −1.9 
 
 It prints each claim of the lecture next to the computed value and saves the figure (default
 ./l0_worked_steps.png); the exit status is 1 if a claim does not hold. The code is the ``l0_worked_steps`` entry of
-``jaxopt_lectures/figures.py``; ``jaxopt-lectures tour`` runs it with every other figure.
+``jaxopt_lectures/figures/l0.py``; ``jaxopt-lectures tour`` runs it with every other figure.
 """
 
 import sys

@@ -9,7 +9,7 @@ shows the prediction against the test data and the loss per epoch.
 
 It prints each claim of the lecture next to the computed value and saves the figure (default
 ./l3_sin_regression.png); the exit status is 1 if a claim does not hold. The code is the ``l3_sin_regression`` entry of
-``jaxopt_lectures/figures.py``; ``jaxopt-lectures tour`` runs it with every other figure.
+``jaxopt_lectures/figures/l3.py``; ``jaxopt-lectures tour`` runs it with every other figure.
 """
 
 import sys

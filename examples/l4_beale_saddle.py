@@ -9,7 +9,7 @@ whose steps are ≈ η whatever the gradient's size, escape in about 1/η.
 
 It prints each claim of the lecture next to the computed value and saves the figure (default
 ./l4_beale_saddle.png); the exit status is 1 if a claim does not hold. The code is the ``l4_beale_saddle`` entry of
-``jaxopt_lectures/figures.py``; ``jaxopt-lectures tour`` runs it with every other figure.
+``jaxopt_lectures/figures/l4.py``; ``jaxopt-lectures tour`` runs it with every other figure.
 """
 
 import sys

@@ -10,7 +10,7 @@ thousands.
 
 It prints each claim of the lecture next to the computed value and saves the figure (default
 ./l4_cg_vs_steepest_descent.png); the exit status is 1 if a claim does not hold. The code is the ``l4_cg_vs_steepest_descent`` entry of
-``jaxopt_lectures/figures.py``; ``jaxopt-lectures tour`` runs it with every other figure.
+``jaxopt_lectures/figures/l4.py``; ``jaxopt-lectures tour`` runs it with every other figure.
 """
 
 import sys

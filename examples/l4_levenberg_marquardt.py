@@ -9,7 +9,7 @@ descent with the exact search needs hundreds. The figure shows E − E* per step
 
 It prints each claim of the lecture next to the computed value and saves the figure (default
 ./l4_levenberg_marquardt.png); the exit status is 1 if a claim does not hold. The code is the ``l4_levenberg_marquardt`` entry of
-``jaxopt_lectures/figures.py``; ``jaxopt-lectures tour`` runs it with every other figure.
+``jaxopt_lectures/figures/l4.py``; ``jaxopt-lectures tour`` runs it with every other figure.
 """
 
 import sys

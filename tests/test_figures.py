@@ -100,6 +100,13 @@ def test_claims_table_formats():
         figures.claims_table([r], "html")
 
 
+def test_a_repeated_example_name_is_refused():
+    order = list(figures.EXAMPLES)
+    with pytest.raises(ValueError, match="name 'l0_momentum' is registered already"):
+        figures.register_example("l0_momentum", "a second entry", "L0")
+    assert list(figures.EXAMPLES) == order  # nothing replaced, the tour's order kept
+
+
 def test_unknown_names_are_listed():
     with pytest.raises(ValueError, match="unknown example.*'nope'.*valid: l0_worked_steps"):
         figures.reproduce("nope")

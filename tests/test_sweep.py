@@ -20,7 +20,10 @@ sweeps = importlib.import_module("jaxopt_lectures.sweeps")
 
 
 def test_docstring_example():
-    assert doctest.testmod(sweeps, raise_on_error=False).failed == 0
+    # the package's example, and sweep's and sweep_fit's (defined in sweeps.grid)
+    for module, examples in ((sweeps, 1), (sweeps.grid, 2)):
+        result = doctest.testmod(module, raise_on_error=False)
+        assert result.failed == 0 and result.attempted >= examples, (module.__name__, result)
 
 
 # --------------------------------------------------------------------------------------------

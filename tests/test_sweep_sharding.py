@@ -39,14 +39,14 @@ def _run(code: str, devices: int = 8, timeout: int = HANG_GUARD_SECONDS) -> str:
 
 _SWEEPS = """
 from rounding import assert_equal_to_rounding
-sweeps = __import__("jaxopt_lectures.sweeps", fromlist=["_"])
+sharding = __import__("jaxopt_lectures.sweeps.sharding", fromlist=["_"])
 one = jax.devices()[:1]
 put_devices = []
-_put = sweeps._put
+put = sharding.put
 def spy(x, sharding):
     put_devices.append(frozenset(sharding.device_set))
-    return _put(x, sharding)
-sweeps._put = spy
+    return put(x, sharding)
+sharding.put = spy
 
 def same(a, b, steps, x0, rtol=None):
     # 8 devices vs 1: each device runs the rows it holds with XLA:CPU's kernel for its batch size

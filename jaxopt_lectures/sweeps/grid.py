@@ -1,0 +1,113 @@
+"""Grid search: :func:`sweep` (full batch) and :func:`sweep_fit` (minibatches) over every configuration of a grid.
+
+ALGORITHMS.md §10.2 and §10.5 (L0's learning-rate and momentum sweeps) and §9 (``fit``). Both
+check their arguments and hand their compiled program (:mod:`.loops`) to the driver
+(:func:`~jaxopt_lectures.sweeps.driver.run_sweep`); :mod:`jaxopt_lectures.sweeps` says what
+a row holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import jax
+import optax
+
+from ..optimizers.base import check_callable, check_integer, check_start
+from ..train import check_fit_args, check_key, num_examples
+from .driver import run_sweep
+from .loops import full_batch_program, minibatch_program
+from .result import SweepResult
+
+__all__ = ["sweep", "sweep_fit"]
+
+
+def sweep(
+    make_optimizer: Callable[..., optax.GradientTransformation],
+    grid: Mapping[str, Any],
+    fun: Callable[[Any], jax.Array],
+    x0: Any,
+    *,
+    steps: int,
+    product: bool = True,
+    devices: Sequence[jax.Device] | None = None,
+    residual_fn: Callable[[Any], Any] | None = None,
+) -> SweepResult:
+    """Minimise ``fun`` from ``x0`` for ``steps`` steps with every configuration of ``grid``.
+
+    Lecture L0 (ALGORITHMS.md §10.2, §10.5); :mod:`jaxopt_lectures.sweeps` says what rows mean.
+
+    Args:
+      make_optimizer: ``make_optimizer(**hyperparameters)`` → any optax transformation (this
+        library's or optax's); it receives ``value``, ``grad`` and ``value_fn`` (and
+        ``residual_fn`` when given), so line searches and ``rprop(variant="irprop+")`` work.
+      grid: hyperparameter name → 1-D array of values. Floating values are traced; others
+        (strings, integers, flags) give one compiled group per distinct combination.
+      fun: scalar objective of a pytree of parameters.
+      x0: the starting parameters, shared by every configuration.
+      steps: steps per configuration (integer ≥ 1).
+      product: the Cartesian product of the grid (the last name varies fastest), or, with
+        False, the arrays zipped (equal lengths).
+      devices: the devices the configuration axis is sharded over; default ``jax.local_devices()``.
+      residual_fn: passed on as the extra argument ``residual_fn`` (Gauss–Newton, LM).
+
+    Returns:
+      A :class:`SweepResult`.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> from jaxopt_lectures.problems import get_problem
+      >>> q = get_problem("quadratic_l0")               # 0.1 x1² + 2 x2² (L0, ALGORITHMS.md §10.5)
+      >>> r = jl.sweep(jl.momentum, {"learning_rate": [0.4, 0.6], "beta": [0.0, 0.5]}, q.fun,
+      ...              jnp.asarray(q.x0), steps=20)
+      >>> r.diverged.tolist(), r.best().config        # GD at η = 0.6 diverges; β = 0.5 rescues it
+      ([False, False, True, False], {'learning_rate': 0.6, 'beta': 0.5})
+    """
+    check_integer("steps", steps, why="every configuration runs that many steps")
+    check_start("x0", x0)
+    check_callable("fun", fun)
+    if residual_fn is not None:
+        check_callable("residual_fn", residual_fn)
+    options = {"fun": fun, "residual_fn": residual_fn, "steps": int(steps)}
+    return run_sweep(full_batch_program, make_optimizer, grid, product, devices, (x0,), options)
+
+
+def sweep_fit(
+    make_optimizer: Callable[..., optax.GradientTransformation],
+    grid: Mapping[str, Any],
+    loss_fn: Callable[[Any, Any], jax.Array],
+    params: Any,
+    data: Any,
+    *,
+    epochs: int,
+    batch_size: int | None = None,
+    key: jax.Array,
+    sampling: str = "shuffle",
+    product: bool = True,
+    devices: Sequence[jax.Device] | None = None,
+) -> SweepResult:
+    """:func:`~jaxopt_lectures.fit` for every configuration of ``grid``, on the same minibatches.
+
+    ALGORITHMS.md §9. The batches of epoch e come from ``jax.random.fold_in(key, e)`` exactly as
+    in ``fit``, once for all configurations, so a row equals ``fit`` with that configuration.
+    ``values`` holds the training loss after each epoch, ``step_losses`` the minibatch losses.
+    Arguments as in :func:`sweep` and :func:`~jaxopt_lectures.fit`.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxopt_lectures as jl
+      >>> x = jnp.linspace(-1.0, 1.0, 32); data = (x, 3.0 * x)
+      >>> loss = lambda w, b: jnp.mean((w * b[0] - b[1]) ** 2)
+      >>> r = jl.sweep_fit(jl.sgd, {"learning_rate": [0.1, 0.5, 0.9]}, loss, 0.0, data, epochs=5,
+      ...                  batch_size=8, key=jax.random.key(0))
+      >>> r.values.shape, r.step_losses.shape, r.best().config
+      ((3, 5), (3, 5, 4), {'learning_rate': 0.9})
+    """
+    n = num_examples(data)
+    check_fit_args(n, epochs, batch_size, sampling)
+    check_key(key)
+    check_start("params", params)
+    check_callable("loss_fn", loss_fn, takes="(params, batch)")
+    batch_size = None if sampling == "full" else int(batch_size)
+    options = {"loss_fn": loss_fn, "epochs": int(epochs), "batch_size": batch_size, "sampling": sampling}
+    return run_sweep(minibatch_program, make_optimizer, grid, product, devices, (params, data, key), options)
