@@ -89,10 +89,8 @@ class Peer:
         """The peer's keyword arguments for our keyword arguments ``ours`` (only mapped ones carry)."""
         out: dict[str, Any] = dict(self.fixed)
         slots: dict[str, dict[int, Any]] = {}
-        for name, value in ours.items():
-            if name not in self.arguments:
-                continue
-            target = self.arguments[name]
+        for name, target in ((n, self.arguments[n]) for n in ours if n in self.arguments):
+            value = ours[name]
             if target.endswith("]"):
                 base, index = target[:-1].split("[")
                 slots.setdefault(base, {})[int(index)] = value
@@ -165,8 +163,7 @@ class OptimizerSpec:
         return tuple(needed)
 
     def driver_for(self, **kwargs: Any) -> str:
-        """The loop that runs the optimizer built with ``kwargs``: ``"least_squares"`` when it needs
-        the residuals, else ``"minimize"`` (one of :data:`DRIVERS`)."""
+        """The loop for the optimizer built with ``kwargs`` (:data:`DRIVERS`): least_squares if it needs residuals."""
         return "least_squares" if "residual_fn" in self.needs(**kwargs) else "minimize"
 
     @property
@@ -178,6 +175,12 @@ class OptimizerSpec:
     def first_order(self) -> bool:
         """Driven by the gradient alone (a family of :data:`FIRST_ORDER_FAMILIES`)."""
         return self.family in FIRST_ORDER_FAMILIES
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """The factory's keyword arguments → default, the registry's first (``inspect.Parameter.empty``: none)."""
+        params = inspect.signature(self.factory).parameters.values()
+        return {p.name: self.defaults.get(p.name, p.default) for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
 
     def _variant(self, name: str) -> Variant:
         try:
@@ -203,10 +206,9 @@ def _check_spec(spec: OptimizerSpec) -> None:
     for field in ("factory", "primitive"):
         if not callable(getattr(spec, field)):
             raise TypeError(f"{who}: {field} must be callable; got {getattr(spec, field)!r}")
-    if spec.family not in (*FIRST_ORDER_FAMILIES, *CURVATURE_FAMILIES):
-        raise ValueError(
-            f"{who}: family must be one of {', '.join(FIRST_ORDER_FAMILIES + CURVATURE_FAMILIES)}; got {spec.family!r}"
-        )
+    families = FIRST_ORDER_FAMILIES + CURVATURE_FAMILIES
+    if spec.family not in families:
+        raise ValueError(f"{who}: family must be one of {', '.join(families)}; got {spec.family!r}")
     extras = set(spec.extra_args).union(*(v.extra_args for v in spec.variants.values()))
     if extras - set(EXTRA_ARGS):
         raise ValueError(f"{who}: unknown extra argument(s) {sorted(extras - set(EXTRA_ARGS))}; known: {EXTRA_ARGS}")
@@ -243,9 +245,7 @@ def register(spec: OptimizerSpec) -> OptimizerSpec:
 
 def unregister(name: str) -> OptimizerSpec:
     """Remove and return the spec called ``name`` (for tests that register a throwaway entry)."""
-    spec = get(name)
-    del _REGISTRY[name]
-    return spec
+    return _REGISTRY.pop(get(name).name)
 
 
 def names(family: str | None = None) -> list[str]:

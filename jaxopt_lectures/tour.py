@@ -17,7 +17,6 @@ dominates: one program per variant and problem); the full ones every registered 
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import math
 import os
 import time
@@ -115,16 +114,14 @@ class TourRow:
         return self.steps_to_tol is not None
 
 
-def _default_learning_rate(spec: registry.OptimizerSpec) -> float | None:
-    """The registry's default rate, else the factory's; ``None`` when the optimizer has none."""
-    if "learning_rate" in spec.defaults:
-        return float(spec.defaults["learning_rate"])
-    param = inspect.signature(spec.factory).parameters.get("learning_rate")
-    if param is None:
+def _default_learning_rate(spec: registry.OptimizerSpec, variant: str | None = None) -> float | None:
+    """The variant's (or the registry's) default rate, else the factory's; ``None`` when it has none."""
+    if spec.learning_rate_arg is None:
         return None
-    if param.default is inspect.Parameter.empty:
-        raise ValueError(f"optimizer {spec.name!r} has no default learning rate in the registry or its factory")
-    return float(param.default)
+    rate = spec.variant_kwargs(variant).get(spec.learning_rate_arg, spec.parameters.get(spec.learning_rate_arg))
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)):  # absent, or a schedule: no grid around it
+        raise ValueError(f"optimizer {spec.name!r} has no numeric default learning rate in the registry or its factory")
+    return float(rate)
 
 
 def learning_rate_grid(default: float, settings: TourSettings) -> np.ndarray:
@@ -164,18 +161,24 @@ def tour_cases(
 ) -> list[tuple[registry.OptimizerSpec, str, dict[str, Any]]]:
     """``(spec, variant name, variant kwargs)`` for every registered optimizer and variant.
 
-    An optimizer without registered variants, or every optimizer when ``all_variants`` is False,
-    runs once with its defaults (variant name ``""``).
+    Each item of ``optimizers`` is a registry name or ``"name:variant"`` (that variant alone). A
+    name runs every registered variant, or once with its defaults (variant name ``""``) when it
+    has none or ``all_variants`` is False. An unknown name or variant raises ``KeyError`` listing
+    the known ones.
     """
-    names = registry.names() if optimizers is None else list(optimizers)
     cases = []
-    for name in names:
+    for item in registry.names() if optimizers is None else optimizers:
+        name, _, chosen = item.partition(":")
         spec = registry.get(name)
-        if not spec.variants or not all_variants:
-            cases.append((spec, "", {}))
-            continue
-        for variant_name, variant in spec.variants.items():
-            cases.append((spec, variant_name, dict(variant.kwargs)))
+        if chosen and chosen not in spec.variants:
+            raise KeyError(f"{name} has no variant {chosen!r}; known: {', '.join(spec.variants)}")
+        if chosen:
+            variants = [chosen]
+        elif spec.variants and all_variants:
+            variants = list(spec.variants)
+        else:
+            variants = [""]
+        cases += [(spec, v, dict(spec.variants[v].kwargs) if v else {}) for v in variants]
     return cases
 
 
@@ -204,25 +207,26 @@ def _grid_values(
 
 
 def _run_case(
-    spec: registry.OptimizerSpec, variant_kwargs: dict[str, Any], problem: Problem, settings: TourSettings, dtype: Any
+    spec: registry.OptimizerSpec, variant: str, problem: Problem, settings: TourSettings, dtype: Any
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    default_lr = _default_learning_rate(spec)
-    extra = spec.needs(**variant_kwargs)
+    """The values of ``variant`` (``""``: the defaults) over its learning-rate grid, and the grid."""
+    variant = variant or None
+    default_lr = _default_learning_rate(spec, variant)
+    residuals = spec.driver_for(**spec.variant_kwargs(variant)) == "least_squares"
     if default_lr is None:  # no learning rate to tune: one run (vmapped over a dummy axis)
         grid = None
 
         def make(_):
-            return spec.make(**variant_kwargs)
+            return spec.make_variant(variant)
 
         lrs = np.zeros(1)
     else:
         grid = lrs = learning_rate_grid(default_lr, settings)
 
         def make(lr):
-            return spec.make(**{**variant_kwargs, "learning_rate": lr})
+            return spec.make_variant(variant, **{spec.learning_rate_arg: lr})
 
-    values = _grid_values(problem, make, lrs, settings.num_steps, "residual_fn" in extra, dtype)
-    return values, grid
+    return _grid_values(problem, make, lrs, settings.num_steps, residuals, dtype), grid
 
 
 def tour_rows(
@@ -240,7 +244,7 @@ def tour_rows(
       quick: use :data:`QUICK` settings instead of :data:`FULL` (ignored when ``settings`` is given).
       settings: explicit :class:`TourSettings`.
       problems: names from :data:`jaxopt_lectures.problems.PROBLEMS`.
-      optimizers: registry names (default: all).
+      optimizers: registry names or ``"name:variant"`` items (default: all; :func:`tour_cases`).
       dtype: float32 by default; every tour problem reaches f − f* ≤ 1e-6 in float32 (f* = 0
         there, so the tolerance is not limited by rounding of f*).
       progress: called with a short message before each compiled run.
@@ -251,11 +255,11 @@ def tour_rows(
     rows = []
     total = len(resolved) * len(cases)
     for p_index, problem in enumerate(resolved):
-        for c_index, (spec, variant_name, variant_kwargs) in enumerate(cases):
+        for c_index, (spec, variant_name, _) in enumerate(cases):
             if progress is not None:
                 label = f"{spec.name} ({variant_name})" if variant_name else spec.name
                 progress(f"[{p_index * len(cases) + c_index + 1}/{total}] {problem.name}: {label}")
-            values, grid = _run_case(spec, variant_kwargs, problem, settings, dtype)
+            values, grid = _run_case(spec, variant_name, problem, settings, dtype)
             best, steps, num_diverged = select_learning_rate(values, problem.f_star, settings.tol)
             final = None if best is None else float(values[best, -1])
             rows.append(TourRow(
@@ -372,7 +376,7 @@ def run_tour(
         ``tour.csv``/``tour.md`` (the optimizer grid); ``None`` writes nothing.
       plots: draw the figures (needs matplotlib; without it the claims still run).
       examples: names from :data:`jaxopt_lectures.figures.EXAMPLES` (default: all; ``[]``: none).
-      problems, optimizers: the optimizer grid's (``optimizers=[]`` skips the grid).
+      problems, optimizers: the optimizer grid's, as in :func:`tour_rows` (``optimizers=[]`` skips the grid).
       dpi: pixels per inch of the saved figures (default :data:`jaxopt_lectures.figures.DPI`).
       progress: called with a short message before each step.
     """
