@@ -8,11 +8,13 @@ import sys
 
 import jax.numpy as jnp
 import numpy as np
+import optax
 import pytest
 from hang_guard import HANG_GUARD_SECONDS
 from pngs import png_size
 
 from jaxopt_lectures import cli, figures, registry, tour
+from jaxopt_lectures.optimizers import base
 from jaxopt_lectures.problems import get_problem
 
 TOUR_PROBLEMS = ("quadratic_l0", "rosenbrock", "beale")
@@ -62,18 +64,60 @@ def test_tour_quick_end_to_end(tmp_path):
     assert markdown.count("\n| quadratic_l0 |") == len(registry.names())
 
 
-def test_list_prints_every_optimizer_with_family_lecture_variants_and_extras():
+def text_table_rows(text):
+    """The rows of the first text table in ``text`` as cell strings, cut at the dashed rule's
+    columns; a wrapped cell's continuation lines (blank first cell) are joined to its row."""
+    lines = text.splitlines()
+    rule = next(i for i, ln in enumerate(lines) if ln and set(ln) <= {"-", " "})
+    spans = [m.span() for m in re.finditer(r"-+", lines[rule])]
+    spans[-1] = (spans[-1][0], None)  # the last column runs to the end of the line
+    rows = []
+    for line in lines[rule + 1 :]:
+        if not line.strip():
+            break
+        cells = [line[a:b] for a, b in spans]
+        if rows and not cells[0].strip():
+            rows[-1][1:] = [f"{old} {new.strip()}".strip() for old, new in zip(rows[-1][1:], cells[1:])]
+        else:
+            rows.append([cells[0].rstrip(), *(c.strip() for c in cells[1:])])
+    return rows
+
+
+def list_blocks(text):
+    """``list``'s table as {optimizer: (its row, {variant: its row})}."""
+    blocks = {}
+    for row in text_table_rows(text):
+        if row[0].startswith("  "):  # a variant: under the last optimizer
+            blocks[next(reversed(blocks))][1][row[0].strip()] = row
+        else:
+            blocks[row[0]] = (row, {})
+    return blocks
+
+
+def test_list_prints_every_optimizer_with_its_defaults_and_each_variants_keywords():
     proc = run_cli("list")
     assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.splitlines()
+    blocks = list_blocks(proc.stdout)
+    assert list(blocks) == registry.names()
     for spec in registry.REGISTRY.values():
-        line = next((ln for ln in lines if ln.split()[:1] == [spec.name]), None)
-        assert line is not None, spec.name
-        assert spec.family in line and spec.lecture in line
-        for variant in spec.variants:
-            assert variant in line
-    rprop_line = next(ln for ln in lines if ln.startswith("rprop "))
-    assert "value (irprop+)" in rprop_line  # needed extras are shown
+        (name, family, lecture, keywords, extras), variants = blocks[spec.name]
+        assert (family, lecture) == (spec.family, spec.lecture)
+        assert keywords == (", ".join(f"{k}={v!r}" for k, v in spec.defaults.items()) or "—"), spec.name
+        assert extras == (", ".join(spec.extra_args) or "—")
+        assert list(variants) == list(spec.variants), spec.name
+        for variant_name, variant in spec.variants.items():
+            row = variants[variant_name]
+            assert row[2] == variant.lecture
+            for key, value in variant.kwargs.items():
+                assert f"{key}={value!r}" in row[3], (spec.name, variant_name, row)
+            assert variant.kwargs or row[3] == "(the defaults)"
+    # the brief's examples, literally
+    assert blocks["rmsprop"][0][3] == "learning_rate=0.01"
+    assert blocks["rmsprop"][1]["centered"][3] == "centered=True"
+    assert blocks["adam"][1]["eps_in_sqrt"][3] == "eps_in_sqrt=True"
+    assert blocks["rprop"][1]["irprop+"][3:] == ["variant='irprop+'", "+ value"]  # an extra argument it adds
+    assert blocks["gauss_newton"][0][4] == "residual_fn"
+    assert "NAME:VARIANT" in proc.stdout and "adam:eps_in_sqrt" in proc.stdout
 
 
 def test_unknown_subcommand_exits_with_status_2():
@@ -163,6 +207,76 @@ def test_tour_full_settings_run_every_variant(capsys):
     for variant in registry.get("rprop").variants:
         assert f"rprop ({variant})" in out
     assert "lecture claim" not in out and "wrote" not in out
+
+
+# ----------------------------------------------------------------------------------------------
+# A newly registered optimizer reaches list, compare and the tour with no other change
+# ----------------------------------------------------------------------------------------------
+
+
+def sign_sgd(learning_rate=0.03, *, soft=0.0):
+    """Sign-SGD, w ← w − η sign(g); ``soft`` > 0: w ← w − η g / (|g| + soft) (a test-only optimizer)."""
+    base.check_learning_rate(learning_rate)
+
+    def direction(g):
+        return (jnp.sign(g) if soft == 0 else g / (jnp.abs(g) + soft),)
+
+    def update(updates, state, params=None, **extra_args):
+        return base.leafwise(direction, updates, n_out=1)[0], state
+
+    scale = base.extra_args_transformation(lambda params: optax.EmptyState(), update)
+    return base.chain(scale, base.learning_rate_scale(learning_rate))
+
+
+@pytest.fixture
+def sign_sgd_registered():
+    spec = registry.register(registry.OptimizerSpec(
+        "sign_sgd", sign_sgd, lambda: sign_sgd(1.0), "heuristic", "test only",
+        defaults={"learning_rate": 0.03},
+        variants={"sign": registry.Variant({}, "signSGD"), "soft": registry.Variant({"soft": 0.5}, "smoothed sign")},
+    ))  # fmt: skip
+    yield spec
+    assert registry.unregister("sign_sgd") is spec
+    assert "sign_sgd" not in registry.names()
+
+
+def test_a_registered_optimizer_is_listed_compared_and_toured(sign_sgd_registered, capsys, tmp_path):
+    assert cli.main(["list"]) == 0
+    (row, variants) = list_blocks(capsys.readouterr().out)["sign_sgd"]
+    assert row[1:4] == ["heuristic", "test only", "learning_rate=0.03"]
+    assert variants["soft"][3] == "soft=0.5" and variants["sign"][3] == "(the defaults)"
+
+    # Sign-SGD on 0.1 x1² + 2 x2² from (−5, −2), η = 0.03: each coordinate walks 0.03 per step to
+    # 0.01 (x1 after 167 steps, x2 after 67), then alternates 0.01, −0.02; after 200 steps both sit at
+    # −0.02, f = 2.1 · 0.02² = 8.4e-4 (to float64 rounding of 200 additions). The soft variant moves
+    # x1 by η·0.2|x1| / (0.2|x1| + 0.5), between 0.004|x1| and 0.012|x1| while |x1| ≤ 5, so
+    # 5·0.988²⁰⁰ ≤ |x1| ≤ 5·0.996²⁰⁰ after 200 steps: f ∈ [0.0199, 0.503] plus x2's (decaying) share.
+    assert cli.main(["compare", "--problem", "quadratic_l0", "--optimizers", "sign_sgd,sign_sgd:soft",
+                     "--steps", "200"]) == 0  # fmt: skip
+    rows = {r[0]: r for r in text_table_rows(capsys.readouterr().out)}
+    assert rows["sign_sgd"][1] == "200" and rows["sign_sgd"][5] == "max_steps"
+    assert float(rows["sign_sgd"][2]) == pytest.approx(8.4e-4, rel=1e-9)
+    assert 0.0199 < float(rows["sign_sgd:soft"][2]) < 0.51
+
+    # the tour's grid on one problem, no figures: the defaults (--quick) and, as NAME:VARIANT, soft alone
+    assert cli.main(["tour", "--quick", "--no-examples", "--optimizers", "sign_sgd,sign_sgd:soft",
+                     "--problems", "quadratic_l0", "--steps", "200", "--out", str(tmp_path)]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "Every optimizer on quadratic_l0" in out and "quadratic_l0  sign_sgd (soft)" in out
+    with open(tmp_path / "tour.csv", newline="", encoding="utf-8") as f:
+        toured = list(csv.DictReader(f))
+    assert [(r["optimizer"], r["variant"]) for r in toured] == [("sign_sgd", ""), ("sign_sgd", "soft")]
+    # the grid is around the registry's default rate; sign-SGD ends where it oscillates, |x_i| < η
+    assert [float(toured[0][k]) for k in ("grid_low", "grid_high")] == pytest.approx([3e-4, 3.0])
+    assert 0 <= float(toured[0]["final_loss"]) < 2.1 * float(toured[0]["learning_rate"]) ** 2
+
+
+def test_tour_unknown_variant_exits_2_naming_the_valid_ones(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["tour", "--no-examples", "--optimizers", "rprop:irprop", "--problems", "beale"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "rprop has no variant 'irprop'" in err and "valid: rprop:rprop-, rprop:rprop+, rprop:irprop-, rprop:irprop+" in err
 
 
 # ----------------------------------------------------------------------------------------------

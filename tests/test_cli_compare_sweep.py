@@ -11,7 +11,8 @@ import pytest
 from hang_guard import HANG_GUARD_SECONDS
 from pngs import png_size
 
-from jaxopt_lectures import cli, plotting
+from jaxopt_lectures import cli, plotting, registry
+from jaxopt_lectures.cli.sweep import parse_param
 from jaxopt_lectures.problems import PROBLEMS
 
 
@@ -93,6 +94,23 @@ def test_compare_shows_divergence_in_process(capsys):
     rows = {r[0]: r for r in table_rows(capsys.readouterr().out, "optimizer")}
     assert rows["sgd"][5] == "diverged" and int(rows["sgd"][1]) < 2000
     assert rows["momentum"][5] == "gtol" and float(rows["momentum"][3]) <= 1e-10
+
+
+def test_compare_runs_a_variant_by_name(capsys):
+    # ε inside the root, √(v̂ + ε) (L0 alg. 6), against Kingma & Ba's √v̂ + ε: the two differ only where
+    # v̂ is not ≫ ε. On tanh_saturated's plateau (f′(4) ≈ 1.3e-3, so v̂ ≈ 1.7e-6) √(v̂ + 1e-8) exceeds
+    # √v̂ by ≈ 0.3 %: the steps are that much shorter and f after 300 steps is higher, by far more than
+    # float64 rounding. adam:kingma_ba is the registry defaults: the very same run as plain adam.
+    args = ["compare", "--problem", "tanh_saturated", "--optimizers", "adam,adam:eps_in_sqrt,adam:kingma_ba",
+            "--steps", "300", "--gtol", "0"]  # fmt: skip
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    rows = {r[0]: r for r in table_rows(out, "optimizer")}
+    assert list(rows) == ["adam", "adam:eps_in_sqrt", "adam:kingma_ba"]
+    plain, in_sqrt = float(rows["adam"][2]), float(rows["adam:eps_in_sqrt"][2])
+    assert 1e-3 < (in_sqrt - plain) / plain < 3e-2, (plain, in_sqrt)
+    assert rows["adam:kingma_ba"][1:] == rows["adam"][1:]
+    assert "NAME:VARIANT: the variant's keyword arguments" in out
 
 
 @pytest.mark.parametrize("problem", ["quadratic_l0", "separable_quadratic_l0"])  # trajectories (2-D), loss curves
@@ -179,17 +197,17 @@ def test_sweep_words_only_zip_and_top_in_process(capsys):
 
 
 def test_parse_param_forms():
-    valid = cli._factory_parameters(cli.registry.get("rprop"))
-    assert cli._parse_param("lr=1e-4:1:5:log", valid) == ("learning_rate", pytest.approx([1e-4, 1e-3, 1e-2, 1e-1, 1.0]))
-    assert cli._parse_param("lr=0:1:3", valid) == ("learning_rate", [0.0, 0.5, 1.0])
-    assert cli._parse_param("learning_rate=0.5:0.5:1:lin", valid) == ("learning_rate", [0.5])
-    assert cli._parse_param("eta_plus=1,2", valid) == ("eta_plus", [1.0, 2.0])  # float default: floats
-    assert cli._parse_param("variant=rprop-,irprop+", valid) == ("variant", ["rprop-", "irprop+"])
-    lbfgs = cli._factory_parameters(cli.registry.get("lbfgs"))
-    assert cli._parse_param("memory_size=5:20:4", lbfgs) == ("memory_size", [5, 10, 15, 20])  # int default: ints
-    assert cli._parse_param("line_search=none,wolfe", lbfgs) == ("line_search", [None, "wolfe"])
-    adam = cli._factory_parameters(cli.registry.get("adam"))
-    assert cli._parse_param("bias_correction=true,False", adam) == ("bias_correction", [True, False])
+    valid = registry.get("rprop").parameters  # the factory's keyword arguments → default (the registry's first)
+    assert parse_param("lr=1e-4:1:5:log", valid) == ("learning_rate", pytest.approx([1e-4, 1e-3, 1e-2, 1e-1, 1.0]))
+    assert parse_param("lr=0:1:3", valid) == ("learning_rate", [0.0, 0.5, 1.0])
+    assert parse_param("learning_rate=0.5:0.5:1:lin", valid) == ("learning_rate", [0.5])
+    assert parse_param("eta_plus=1,2", valid) == ("eta_plus", [1.0, 2.0])  # float default: floats
+    assert parse_param("variant=rprop-,irprop+", valid) == ("variant", ["rprop-", "irprop+"])
+    lbfgs = registry.get("lbfgs").parameters
+    assert parse_param("memory_size=5:20:4", lbfgs) == ("memory_size", [5, 10, 15, 20])  # int default: ints
+    assert parse_param("line_search=none,wolfe", lbfgs) == ("line_search", [None, "wolfe"])
+    adam = registry.get("adam").parameters
+    assert parse_param("bias_correction=true,False", adam) == ("bias_correction", [True, False])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -213,6 +231,15 @@ SWEEP = ["sweep", "--optimizer", "sgd", "--problem", "separable_quadratic_l0"]
             ["levenberg_marquardt needs the residuals", "'saddle' has none", "problems with residuals:", "exponential_fit"],
         ),
         (["compare", "--problem", "beale"], ["--optimizers"]),
+        (
+            ["compare", "--problem", "beale", "--optimizers", "sgd,adam:eps_in_root"],
+            ["adam has no variant 'eps_in_root'", "valid: adam:kingma_ba, adam:eps_in_sqrt, adam:no_bias_correction"],
+        ),
+        (["compare", "--problem", "beale", "--optimizers", "adamm:eps_in_sqrt"], ["adamm:eps_in_sqrt", "valid: sgd"]),
+        (
+            ["compare", "--problem", "saddle", "--optimizers", "levenberg_marquardt:minpack"],
+            ["levenberg_marquardt:minpack needs the residuals", "problems with residuals:"],
+        ),
         (["sweep", "--optimizer", "adamm", "--param", "lr=0.1", "--problem", "beale"], ["adamm", "valid: sgd, momentum"]),
         (["sweep", "--optimizer", "sgd", "--param", "lr=0.1", "--problem", "nope"], ["nope", "valid: quadratic_l0"]),
         ([*SWEEP, "--param", "beta=0.1"], ["unknown parameter 'beta'", "valid: learning_rate (alias lr)"]),
