@@ -152,7 +152,9 @@ def add_progress_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """``--x64`` and ``--progress``, shared by the subcommands that run optimizers on a problem."""
+def add_run_options(parser: argparse.ArgumentParser, plot_help: str) -> None:
+    """``--plot FILE`` (drawing ``plot_help``), ``--x64`` and ``--progress``: the options of the
+    subcommands that run optimizers on a problem."""
+    parser.add_argument("--plot", metavar="FILE", help=f"save a figure (needs matplotlib): {plot_help}")
     parser.add_argument("--x64", action="store_true", help="run in float64 (default float32)")
     add_progress_option(parser)

@@ -148,10 +148,5 @@ def add_parser(sub: Any) -> None:
     cmp_parser.add_argument("--steps", type=int, default=1000, metavar="N", help="most steps per run (default 1000)")
     cmp_parser.add_argument("--gtol", type=float, default=1e-6, metavar="TOL", help="stop at ‖∇f‖ ≤ TOL (default 1e-6)")
     cmp_parser.add_argument("--lr", type=float, metavar="LR", help="learning rate of the optimizers that have one")
-    cmp_parser.add_argument(
-        "--plot",
-        metavar="FILE",
-        help="save a figure (needs matplotlib): trajectories on the contours of a 2-D problem, else loss curves",
-    )
-    add_run_options(cmp_parser)
+    add_run_options(cmp_parser, "trajectories on the contours of a 2-D problem, else loss curves")
     cmp_parser.set_defaults(handler=run, subparser=cmp_parser)

@@ -245,10 +245,5 @@ def add_parser(sub: Any) -> None:
         "--tol", type=float, default=1e-6, metavar="TOL", help="report the fewest steps to f − f* ≤ TOL (default 1e-6)"
     )
     sweep_parser.add_argument("--top", type=int, metavar="K", help="print only the best K configurations")
-    sweep_parser.add_argument(
-        "--plot",
-        metavar="FILE",
-        help="save a figure (needs matplotlib): final loss vs one parameter, or a heatmap over two",
-    )
-    add_run_options(sweep_parser)
+    add_run_options(sweep_parser, "final loss vs one parameter, or a heatmap over two")
     sweep_parser.set_defaults(handler=run, subparser=sweep_parser)
