@@ -86,7 +86,15 @@ def scale_by_adam(
     bias_correction: bool = True,
     scalar: bool = False,
 ) -> optax.GradientTransformationExtraArgs:
-    """Adam direction m̂/(√v̂ + ε) (Kingma & Ba 2015 alg. 1; ALGORITHMS.md §3). See :func:`adam`."""
+    """Adam direction m̂/(√v̂ + ε) (Kingma & Ba 2015 alg. 1; ALGORITHMS.md §3). See :func:`adam`.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> tx = scale_by_adam()
+      >>> d, _ = tx.update(jnp.array([1.0, -2.0]), tx.init(jnp.zeros(2)))   # m̂ = g, v̂ = g² at t = 1
+      >>> [round(float(x), 4) for x in d]
+      [1.0, -1.0]
+    """
     _check_betas(b1, b2, eps)
     eps_positive = is_concrete_positive(eps)  # then no 0/0 guard is needed
 
@@ -147,6 +155,23 @@ def adam(
       scalar: one second moment from ‖g‖² over all parameters (L3 eq. 38).
 
     With the defaults the iterates equal ``optax.adam`` and ``torch.optim.Adam``.
+
+    Examples:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> g = jnp.array([1.0, -2.0])
+      >>> opt = jl.adam(0.1)
+      >>> u, _ = opt.update(g, opt.init(jnp.zeros(2)))   # the first step is η sign(g) (§10.4)
+      >>> [round(float(x), 4) for x in u]
+      [-0.1, 0.1]
+      >>> opt = jl.adam(0.1, bias_correction=False)   # L1: m/(√v+ε) = 0.1g/√(0.001g²)
+      >>> u, _ = opt.update(g, opt.init(jnp.zeros(2)))
+      >>> [round(float(x), 4) for x in u]
+      [-0.3162, 0.3162]
+
+    References:
+      D. P. Kingma and J. Ba, "Adam: a method for stochastic optimization", ICLR 2015, alg. 1;
+      Goodfellow, Bengio and Courville, Deep Learning (2016), §8.5.3, alg. 8.7. Lectures L0
+      (alg. 6; the worked example of ALGORITHMS.md §10.4), L1, L3 (eq. 38), L4.
     """
     check_learning_rate(learning_rate)
     return chain(
@@ -163,7 +188,7 @@ def adam(
 def scale_by_adamax(
     b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, *, eps_in_max: bool = False
 ) -> optax.GradientTransformationExtraArgs:
-    """AdaMax direction m/((1−β1ᵗ)(u+ε)) with u ← max(β2u, |g|). See :func:`adamax`."""
+    """AdaMax direction m/((1−β1ᵗ)(u+ε)) with u ← max(β2u, |g|). Examples: :func:`adamax`."""
     _check_betas(b1, b2, eps)
     eps_positive = is_concrete_positive(eps)  # then no 0/0 guard is needed
 
@@ -209,6 +234,18 @@ def adamax(
     Args:
       eps_in_max: ``False`` the catalogue's m/(u+ε); ``True`` u ← max(β2u, |g|+ε), m/u as
         ``optax.adamax`` and ``torch.optim.Adamax`` compute it.
+
+    Examples:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> g = jnp.array([1.0, -2.0]); opt = jl.adamax(0.1); state = opt.init(jnp.zeros(2))
+      >>> u, state = opt.update(g, state)   # u = |g|: η sign(g)
+      >>> u, state = opt.update(g / 10, state)   # u = max(β2|g|, |g|/10) keeps the large gradient
+      >>> [round(float(x), 4) for x in u]
+      [-0.0527, 0.0527]
+
+    References:
+      D. P. Kingma and J. Ba, "Adam: a method for stochastic optimization", ICLR 2015, §7.1,
+      alg. 2. Lecture L4 (named there).
     """
     check_learning_rate(learning_rate)
     return chain(scale_by_adamax(b1, b2, eps, eps_in_max=eps_in_max), learning_rate_scale(learning_rate))
@@ -222,7 +259,7 @@ def adamax(
 def scale_by_nadam(
     b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, *, correction: str = "dozat"
 ) -> optax.GradientTransformationExtraArgs:
-    """Nadam direction m̄/(√v̂ + ε). See :func:`nadam`."""
+    """Nadam direction m̄/(√v̂ + ε). Examples: :func:`nadam`."""
     _check_betas(b1, b2, eps)
     eps_positive = is_concrete_positive(eps)  # then no 0/0 guard is needed
     check_choice("correction", correction, NADAM_CORRECTIONS)
@@ -264,6 +301,20 @@ def nadam(
       correction: how m̂ in m̄ is bias-corrected. ``"dozat"``: m̂ = m/(1−β1ᵗ⁺¹), Dozat's
         constant-momentum form, equal to ``optax.nadam``; ``"adam"``: m̂ = m/(1−β1ᵗ), the
         formula as ALGORITHMS.md §3 writes it.
+
+    Examples:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> g = jnp.array([1.0, -2.0])
+      >>> for correction in ("dozat", "adam"):   # m̄/|g| = 0.09/0.19 + 1, resp. 0.9 + 1
+      ...     opt = jl.nadam(0.1, correction=correction)
+      ...     u, _ = opt.update(g, opt.init(jnp.zeros(2)))
+      ...     print(correction, [round(float(x), 4) for x in u])
+      dozat [-0.1474, 0.1474]
+      adam [-0.19, 0.19]
+
+    References:
+      T. Dozat, "Incorporating Nesterov momentum into Adam", ICLR 2016 workshop track.
+      Lecture L4 (named there).
     """
     check_learning_rate(learning_rate)
     return chain(scale_by_nadam(b1, b2, eps, correction=correction), learning_rate_scale(learning_rate))
@@ -282,7 +333,7 @@ def scale_by_yogi(
     initial_accumulator: Any = 1e-6,
     bias_correction: bool = True,
 ) -> optax.GradientTransformationExtraArgs:
-    """Yogi direction m̂/(√v̂ + ε) with the additive v update. See :func:`yogi`."""
+    """Yogi direction m̂/(√v̂ + ε) with the additive v update. Examples: :func:`yogi`."""
     _check_betas(b1, b2, eps)
     eps_positive = is_concrete_positive(eps)  # then no 0/0 guard is needed
     check_range("initial_accumulator", initial_accumulator, low=0.0)
@@ -332,6 +383,17 @@ def yogi(
       initial_accumulator: m₀ = v₀ ≥ 0 (1e-6, as ``optax.yogi``; the defaults reproduce it).
       bias_correction: divide m and v by 1−βᵗ (as ``optax.yogi``); ``False`` is the paper's
         algorithm 2 literally.
+
+    Examples:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> opt = jl.yogi(0.1)
+      >>> u, _ = opt.update(jnp.array([1.0, -2.0]), opt.init(jnp.zeros(2)))
+      >>> [round(float(x), 4) for x in u]   # ≈ η sign(g), a little less: ε = 1e-3, v₀ = 1e-6
+      [-0.0999, 0.0999]
+
+    References:
+      M. Zaheer, S. Reddi, D. Sachan, S. Kale and S. Kumar, "Adaptive methods for nonconvex
+      optimization", NeurIPS 2018, alg. 2. Lecture L0 (named there).
     """
     check_learning_rate(learning_rate)
     return chain(
@@ -357,7 +419,7 @@ class AmsgradState(NamedTuple):
 def scale_by_amsgrad(
     b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, *, max_of: str = "corrected"
 ) -> optax.GradientTransformationExtraArgs:
-    """AMSGrad direction m̂/(√v̂max + ε). See :func:`amsgrad`."""
+    """AMSGrad direction m̂/(√v̂max + ε). Examples: :func:`amsgrad`."""
     _check_betas(b1, b2, eps)
     eps_positive = is_concrete_positive(eps)  # then no 0/0 guard is needed
     check_choice("max_of", max_of, AMSGRAD_MAX_OF)
@@ -403,6 +465,21 @@ def amsgrad(
     Args:
       max_of: ``"corrected"`` the maximum of the bias-corrected v̂ (``optax.amsgrad``);
         ``"raw"`` the maximum of v, corrected afterwards (``torch.optim.Adam(amsgrad=True)``).
+
+    Examples:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> g = jnp.array([1.0, -2.0])
+      >>> for opt in (jl.amsgrad(0.1), jl.adam(0.1)):   # a large gradient, then a small one
+      ...     state = opt.init(jnp.zeros(2))
+      ...     _, state = opt.update(g, state)
+      ...     u, state = opt.update(g / 10, state)
+      ...     print([round(float(x), 4) for x in u])   # AMSGrad keeps the larger v̂: a shorter step
+      [-0.0526, 0.0526]
+      [-0.0741, 0.0741]
+
+    References:
+      S. J. Reddi, S. Kale and S. Kumar, "On the convergence of Adam and beyond", ICLR 2018,
+      alg. 2. Beyond the lectures: the fix of the Adam divergence L0 mentions.
     """
     check_learning_rate(learning_rate)
     return chain(scale_by_amsgrad(b1, b2, eps, max_of=max_of), learning_rate_scale(learning_rate))

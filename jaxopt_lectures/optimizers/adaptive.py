@@ -101,7 +101,15 @@ class AdagradState(NamedTuple):
 def scale_by_adagrad(
     eps: Any = 1e-8, *, eps_in_sqrt: bool = True, initial_accumulator: Any = 0.0
 ) -> optax.GradientTransformationExtraArgs:
-    """AdaGrad direction: s ← s + g² ; return g/√(s+ε) (or g/(√s+ε)). ALGORITHMS.md §3."""
+    """AdaGrad direction: s ← s + g² ; return g/√(s+ε) (or g/(√s+ε)). ALGORITHMS.md §3.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> tx = scale_by_adagrad()
+      >>> d, _ = tx.update(jnp.array([1.0, -2.0]), tx.init(jnp.zeros(2)))   # g/√(g² + ε) ≈ sign g
+      >>> [round(float(x), 4) for x in d]
+      [1.0, -1.0]
+    """
     check_range("eps", eps, low=0.0)
     eps_positive = is_concrete_positive(eps)  # then no 0/0 guard is needed
     check_range("initial_accumulator", initial_accumulator, low=0.0)
@@ -140,6 +148,20 @@ def adagrad(
       eps_in_sqrt: ``True`` η g/√(s+ε) as L0, L1, L4 write it (and ``optax.adagrad``);
         ``False`` η g/(√s+ε) as L2 writes it (δ + √s; and ``torch.optim.Adagrad``).
       initial_accumulator: s₀ ≥ 0 (0 in the lectures and torch, 0.1 in optax).
+
+    Examples:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> opt = jl.adagrad(0.1)
+      >>> g = jnp.array([1.0, -2.0]); state = opt.init(jnp.zeros(2))
+      >>> u, state = opt.update(g, state)   # s = g²: the first step is η sign(g)
+      >>> u, state = opt.update(g, state)   # s = 2g²: η sign(g)/√2
+      >>> [round(float(x), 4) for x in u]
+      [-0.0707, 0.0707]
+
+    References:
+      J. Duchi, E. Hazan and Y. Singer, "Adaptive subgradient methods for online learning and
+      stochastic optimization", JMLR 12 (2011) 2121–2159; Goodfellow, Bengio and Courville,
+      Deep Learning (2016), §8.5.1, alg. 8.4 (L2's δ + √s). Lectures L0, L1, L2, L4.
     """
     check_learning_rate(learning_rate)
     return chain(
@@ -176,6 +198,13 @@ def scale_by_rmsprop(
     ``torch.optim.RMSprop(centered=True)``). ``init="first_grad"`` starts from s = g₀² (L4's
     G(0) = (∇E(w₀))²), so the first step is ≈ η·sign(g₀). ``scalar`` keeps one accumulator of
     ‖g‖² over all parameters (L3 eq. 35).
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> tx = scale_by_rmsprop(0.9)
+      >>> d, _ = tx.update(jnp.array([1.0, -2.0]), tx.init(jnp.zeros(2)))   # g/√(0.1 g²) = √10 sign g
+      >>> [round(float(x), 4) for x in d]
+      [3.1623, -3.1623]
     """
     check_range("decay", decay, low=0.0, high=1.0, high_open=True)
     if centered and _is_zero(decay):
@@ -265,6 +294,25 @@ def rmsprop(
         look-ahead point w + αv), re-parameterised like :func:`nesterov`.
       init: ``"zeros"`` s₀ = 0, or ``"first_grad"`` s = g₀² at the first step (L4: G(0) = g₀²).
       scalar: one accumulator v ← γv + (1−γ)‖g‖² for all parameters (L3 eq. 35).
+
+    Examples:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> g = jnp.array([1.0, -2.0])
+      >>> opt = jl.rmsprop(0.1, decay=0.9)
+      >>> u, _ = opt.update(g, opt.init(jnp.zeros(2)))   # s = 0.1 g²: √10 η sign(g)
+      >>> [round(float(x), 4) for x in u]
+      [-0.3162, 0.3162]
+      >>> opt = jl.rmsprop(0.1, decay=0.9, init="first_grad")   # L4: s starts at g₀²
+      >>> u, _ = opt.update(g, opt.init(jnp.zeros(2)))
+      >>> [round(float(x), 4) for x in u]
+      [-0.1, 0.1]
+
+    References:
+      T. Tieleman and G. Hinton, "Lecture 6.5 — rmsprop: divide the gradient by a running
+      average of its recent magnitude", COURSERA: Neural Networks for Machine Learning (2012);
+      A. Graves, "Generating sequences with recurrent neural networks", arXiv:1308.0850 (2013)
+      (``centered``); Goodfellow, Bengio and Courville, Deep Learning (2016), §8.5.2, alg. 8.5
+      and 8.6 (L2's Nesterov form). Lectures L0, L1, L2, L3 (eq. 35), L4.
     """
     check_learning_rate(learning_rate)
     check_range("momentum", momentum, low=0.0, high=1.0, high_open=True)
@@ -300,6 +348,13 @@ def scale_by_adadelta(
 
     G ← ρG + (1−ρ)g² ; Δ = √(D+ε)/√(G+ε) ⊙ g ; D ← ρD + (1−ρ)Δ² ; return Δ.
     ``eps_in_sqrt=False`` uses L1's numerator √D + ε (the denominator stays √(G+ε)).
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> tx = scale_by_adadelta(0.9, 1e-6)
+      >>> d, _ = tx.update(jnp.array([1.0, -2.0]), tx.init(jnp.zeros(2)))   # see :func:`adadelta`
+      >>> [round(float(x), 6) for x in d]
+      [0.003162, -0.003162]
     """
     check_range("rho", rho, low=0.0, high=1.0, high_open=True)
     check_range("eps", eps, low=0.0)
@@ -357,6 +412,17 @@ def adadelta(
       rho: ρ in [0, 1).
       eps: ε ≥ 0.
       eps_in_sqrt: ``True`` √(D+ε)/√(G+ε) (L4, Zeiler, torch, optax); ``False`` (√D+ε)/√(G+ε) (L1).
+
+    Examples:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> opt = jl.adadelta(1.0, rho=0.9, eps=1e-6)
+      >>> u, _ = opt.update(jnp.array([1.0, -2.0]), opt.init(jnp.zeros(2)))
+      >>> [round(float(x), 6) for x in u]   # D = 0: √ε/√(0.1 g² + ε) g ≈ √(ε/0.1) sign(g)
+      [-0.003162, 0.003162]
+
+    References:
+      M. D. Zeiler, "ADADELTA: an adaptive learning rate method", arXiv:1212.5701 (2012),
+      alg. 1. Lectures L1, L4.
     """
     check_learning_rate(learning_rate)
     return chain(scale_by_adadelta(rho, eps, eps_in_sqrt=eps_in_sqrt), learning_rate_scale(learning_rate))

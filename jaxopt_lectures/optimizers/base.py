@@ -28,8 +28,8 @@ Sign-SGD, w ← w − η sign(g), written with them:
 ...     return base.chain(direction, base.learning_rate_scale(learning_rate))
 >>> opt = sign_sgd(0.1)
 >>> w = jnp.array([1.0, -2.0]); updates, _ = opt.update(jnp.array([3.0, -0.5]), opt.init(w), w)
->>> updates
-Array([-0.1,  0.1], dtype=float32)
+>>> [round(float(u), 4) for u in updates]
+[-0.1, 0.1]
 >>> base.check_range("beta", 1.5, low=0.0, high=1.0, high_open=True)
 Traceback (most recent call last):
 ...

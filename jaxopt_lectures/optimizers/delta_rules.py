@@ -43,7 +43,10 @@ class DeltaDeltaState(NamedTuple):
 def scale_by_delta_delta(
     learning_rate: Any, gamma: Any, *, min_rate: Any = None
 ) -> optax.GradientTransformationExtraArgs:
-    """Delta-delta primitive: ηᵢ ← ηᵢ + γgᵢ(t)gᵢ(t−1) ; returns ηᵢgᵢ (to be negated)."""
+    """Delta-delta primitive: ηᵢ ← ηᵢ + γgᵢ(t)gᵢ(t−1) ; returns ηᵢgᵢ (to be negated).
+
+    Examples: :func:`delta_delta` (its update is minus this one's).
+    """
     check_learning_rate(learning_rate, allow_schedule=False)
     check_range("gamma", gamma, low=0.0)
 
@@ -76,6 +79,19 @@ def delta_delta(learning_rate: Any, gamma: Any = 1e-3, min_rate: Any = None) -> 
       learning_rate: initial per-parameter rate η₀ ≥ 0 (state; not a schedule).
       gamma: meta learning rate γ ≥ 0.
       min_rate: optional lower clamp of ηᵢ (not in the lecture formula; ``None`` leaves it out).
+
+    Examples:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> opt = jl.delta_delta(0.1, gamma=0.1)
+      >>> g = jnp.array([1.0, -2.0]); state = opt.init(jnp.zeros(2))
+      >>> u, state = opt.update(g, state)   # no g(t−1) yet: η = 0.1
+      >>> u, state = opt.update(g, state)   # η ← 0.1 + γ g² = (0.2, 0.5)
+      >>> [round(float(x), 4) for x in u]
+      [-0.2, 1.0]
+
+    References:
+      R. A. Jacobs, "Increased rates of convergence through learning rate adaptation", Neural
+      Networks 1 (1988) 295–307. Lectures L1, L4.
     """
     return chain(scale_by_delta_delta(learning_rate, gamma, min_rate=min_rate), optax.scale(-1.0))
 
@@ -90,7 +106,10 @@ class DeltaBarDeltaState(NamedTuple):
 def scale_by_delta_bar_delta(
     learning_rate: Any, kappa: Any, phi: Any, theta: Any
 ) -> optax.GradientTransformationExtraArgs:
-    """Delta-bar-delta primitive (Jacobs 1988): adapts ηᵢ, returns ηᵢgᵢ (to be negated)."""
+    """Delta-bar-delta primitive (Jacobs 1988): adapts ηᵢ, returns ηᵢgᵢ (to be negated).
+
+    Examples: :func:`delta_bar_delta` (its update is minus this one's).
+    """
     check_learning_rate(learning_rate, allow_schedule=False)
     check_range("kappa", kappa, low=0.0)
     check_range("phi", phi, low=0.0, high=1.0)
@@ -128,5 +147,20 @@ def delta_bar_delta(
       kappa: additive increase κ ≥ 0 while ḡ and g agree in sign.
       phi: multiplicative decrease φ in [0, 1] on disagreement.
       theta: averaging factor θ in [0, 1) of ḡ (0.7 in Jacobs 1988).
+
+    Examples:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> opt = jl.delta_bar_delta(0.1, kappa=0.05, phi=0.5)
+      >>> g = jnp.array([1.0, -2.0]); state = opt.init(jnp.zeros(2))
+      >>> for grad in (g, g, -g):   # ḡ = 0: η kept; ḡ agrees: η + κ; ḡ disagrees: η − φη
+      ...     u, state = opt.update(grad, state)
+      ...     print([round(float(x), 4) for x in u])
+      [-0.1, 0.2]
+      [-0.15, 0.3]
+      [0.075, -0.15]
+
+    References:
+      R. A. Jacobs, "Increased rates of convergence through learning rate adaptation", Neural
+      Networks 1 (1988) 295–307. Lectures L1, L3, L4.
     """
     return chain(scale_by_delta_bar_delta(learning_rate, kappa, phi, theta), optax.scale(-1.0))

@@ -65,6 +65,15 @@ def scale_by_momentum(beta: Any = 0.9, *, form: str = "classic") -> optax.Gradie
     ``form="classic"``: v ← βv + u (``optax.trace``); ``"ema"`` and ``"dampened"``:
     v ← βv + (1−β)u. Returns v. Whether u is the gradient or the already scaled step −ηg is
     decided by where the learning rate stands in the chain; see :func:`momentum`.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> tx = scale_by_momentum(0.5)
+      >>> state = tx.init(jnp.zeros(2))
+      >>> v, state = tx.update(jnp.array([1.0, -2.0]), state)
+      >>> v, state = tx.update(jnp.array([1.0, -2.0]), state)   # v = 0.5 u + u
+      >>> [round(float(x), 4) for x in v]
+      [1.5, -3.0]
     """
     check_range("beta", beta, low=0.0, high=1.0, high_open=True)
     check_choice("form", form, MOMENTUM_FORMS)
@@ -100,14 +109,19 @@ def momentum(learning_rate: Any, beta: Any = 0.9, *, form: str = "classic") -> o
         ``"ema"`` v ← βv + (1−β)g, w ← w − ηv (L0, L1);
         ``"dampened"`` w ← w − η(1−β)g + βΔw (L4 impl. 2).
 
-    Example:
-      >>> import jax.numpy as jnp
-      >>> opt = momentum(0.1, beta=0.5)
-      >>> state = opt.init(jnp.zeros(1))
-      >>> u, state = opt.update(jnp.ones(1), state)   # v = −0.1
-      >>> u, state = opt.update(jnp.ones(1), state)   # v = 0.5·(−0.1) − 0.1
-      >>> u
-      Array([-0.15], dtype=float32)
+    Examples:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> opt = jl.momentum(0.1, beta=0.5)
+      >>> g = jnp.array([1.0, -2.0]); state = opt.init(jnp.zeros(2))
+      >>> u, state = opt.update(g, state)   # v = −ηg
+      >>> u, state = opt.update(g, state)   # v = βv − ηg = −1.5 ηg
+      >>> [round(float(x), 4) for x in u]
+      [-0.15, 0.3]
+
+    References:
+      B. T. Polyak, "Some methods of speeding up the convergence of iteration methods", USSR
+      Comput. Math. Math. Phys. 4(5) (1964) 1–17 (the heavy ball); Goodfellow, Bengio and
+      Courville, Deep Learning (2016), §8.3.2, alg. 8.2 (L2's form). Lectures L0–L4 as above.
     """
     check_learning_rate(learning_rate)
     check_choice("form", form, MOMENTUM_FORMS)
@@ -128,6 +142,13 @@ def scale_by_nesterov(beta: Any = 0.9) -> optax.GradientTransformationExtraArgs:
 
     With u = −η∇E(w̃) this is the re-parameterised look-ahead update of L2/L4 (see the module
     docstring); the same recurrence as ``optax.trace(nesterov=True)``.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> tx = scale_by_nesterov(0.5)
+      >>> d, _ = tx.update(jnp.array([1.0, -2.0]), tx.init(jnp.zeros(2)))   # u + β(βv + u), v = 0
+      >>> [round(float(x), 4) for x in d]
+      [1.5, -3.0]
     """
     check_range("beta", beta, low=0.0, high=1.0, high_open=True)
 
@@ -161,6 +182,21 @@ def nesterov(learning_rate: Any, beta: Any = 0.9) -> optax.GradientTransformatio
     Args:
       learning_rate: η ≥ 0, number, array, tracer or optax schedule (η(t) enters the velocity).
       beta: momentum coefficient in [0, 1).
+
+    Examples:
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> opt = jl.nesterov(0.1, beta=0.9)
+      >>> g = jnp.array([1.0, -2.0]); state = opt.init(jnp.zeros(2))
+      >>> u, state = opt.update(g, state)   # v = −ηg ; w̃ moves by βv − ηg = −1.9 ηg
+      >>> [round(float(x), 4) for x in u]
+      [-0.19, 0.38]
+
+    References:
+      Y. Nesterov, "A method for solving the convex programming problem with convergence rate
+      O(1/k²)", Soviet Math. Dokl. 27 (1983) 372–376; I. Sutskever, J. Martens, G. Dahl and
+      G. Hinton, "On the importance of initialization and momentum in deep learning", ICML 2013
+      (the momentum form L2 and L4 use); Goodfellow, Bengio and Courville, Deep Learning (2016),
+      §8.3.3, alg. 8.3.
     """
     check_learning_rate(learning_rate)
     return chain(learning_rate_scale(learning_rate), scale_by_nesterov(beta))

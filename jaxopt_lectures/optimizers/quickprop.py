@@ -48,6 +48,13 @@ def scale_by_quickprop(learning_rate: Any, max_growth: Any = 1.75) -> optax.Grad
     """Quickprop primitive: returns −Δwᵢ(t) (to be negated by the alias, optax style).
 
     ``learning_rate`` sets the GD fallback step and may be an optax schedule.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> tx = scale_by_quickprop(0.1)
+      >>> d, _ = tx.update(jnp.array([1.0, -2.0]), tx.init(jnp.zeros(2)))   # first step: η g
+      >>> [round(float(x), 4) for x in d]
+      [0.1, -0.2]
     """
     check_learning_rate(learning_rate)
     check_range("max_growth", max_growth, low=0.0, low_open=True)
@@ -87,5 +94,23 @@ def quickprop(learning_rate: Any, max_growth: Any = 1.75) -> optax.GradientTrans
       learning_rate: η ≥ 0 of the GD steps (first step, and weights whose last step was 0);
         a number, array, tracer or optax schedule.
       max_growth: μ > 0, the largest factor between consecutive steps (1.75 in Fahlman 1988).
+
+    Examples:
+      On f = ½‖w‖² (g = w) the parabola is exact: the second step lands on the minimum when the
+      growth cap allows the factor gᵢ/(gᵢ_old − gᵢ) = 0.9/0.1 = 9.
+
+      >>> import jax.numpy as jnp, jaxopt_lectures as jl
+      >>> w = jnp.array([1.0, -2.0])
+      >>> for mu in (10.0, 1.75):
+      ...     opt = jl.quickprop(0.1, max_growth=mu); state = opt.init(w)
+      ...     u1, state = opt.update(w, state)   # GD: −η g = (−0.1, 0.2)
+      ...     u2, state = opt.update(w + u1, state)
+      ...     print(mu, [round(float(x), 4) for x in u2])
+      10.0 [-0.9, 1.8]
+      1.75 [-0.175, 0.35]
+
+    References:
+      S. E. Fahlman, "An empirical study of learning speed in back-propagation networks",
+      Technical Report CMU-CS-88-162, Carnegie Mellon University (1988). Lectures L1, L4.
     """
     return chain(scale_by_quickprop(learning_rate, max_growth), optax.scale(-1.0))

@@ -113,6 +113,14 @@ def scale_by_rprop(
 
     The result is meant to be negated (``optax.scale(-1)``); :func:`rprop` does that. The
     initial step Δ₀ is ``learning_rate``: it is state, so it cannot be a schedule.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> tx = scale_by_rprop(0.1); g = jnp.array([1.0, -2.0]); state = tx.init(jnp.zeros(2))
+      >>> d, state = tx.update(g, state)   # sign(g) Δ₀
+      >>> d, state = tx.update(g, state)   # same signs: Δ ← η⁺Δ = 0.12
+      >>> [round(float(x), 4) for x in d]
+      [0.12, -0.12]
     """
     _check_rprop_args(learning_rate, eta_minus, eta_plus, min_step, max_step, variant)
     backtrack = variant in ("rprop+", "irprop+")
@@ -195,13 +203,23 @@ def rprop(
       variant: ``"rprop-"``, ``"rprop+"``, ``"irprop-"`` (default; = ``torch.optim.Rprop``)
         or ``"irprop+"`` (pass the loss as ``value=`` to ``update``).
 
-    Example:
-      >>> import jax, jax.numpy as jnp
+    Examples:
+      >>> import jax, jax.numpy as jnp, jaxopt_lectures as jl
       >>> f = lambda w: jnp.sum(w ** 2)
-      >>> opt = rprop(0.1, variant="irprop+")
+      >>> opt = jl.rprop(0.1, variant="irprop+")
       >>> w = jnp.array([1.0, -2.0]); state = opt.init(w)
-      >>> u, state = opt.update(jax.grad(f)(w), state, w, value=f(w))
-      >>> u
-      Array([-0.1,  0.1], dtype=float32)
+      >>> for _ in range(3):   # the signs hold: Δ = 0.1, 0.12, 0.144, whatever |g| is
+      ...     u, state = opt.update(jax.grad(f)(w), state, w, value=f(w))
+      ...     w = w + u
+      ...     print([round(float(x), 4) for x in u])
+      [-0.1, 0.1]
+      [-0.12, 0.12]
+      [-0.144, 0.144]
+
+    References:
+      M. Riedmiller and H. Braun, "A direct adaptive method for faster backpropagation
+      learning: the RPROP algorithm", IEEE Int. Conf. on Neural Networks (1993) 586–591;
+      C. Igel and M. Hüsken, "Improving the Rprop learning algorithm", Proc. 2nd Int. Symposium
+      on Neural Computation (NC 2000) 115–121 (iRprop−, iRprop+). Lectures L1, L3, L4.
     """
     return chain(scale_by_rprop(learning_rate, eta_minus, eta_plus, min_step, max_step, variant=variant), optax.scale(-1.0))
