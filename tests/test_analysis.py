@@ -3,7 +3,6 @@ against NumPy's dense eigenvalues, and on the failure paths. float64 (tests/conf
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import jax
@@ -36,10 +35,6 @@ def quadratic(a, b=None):
 
 def dense_eigvalsh(f, x):
     return np.linalg.eigvalsh(np.asarray(jax.jit(jax.hessian(f))(jnp.asarray(x))))
-
-
-def test_doctests():
-    assert doctest.testmod(analysis, raise_on_error=False, extraglobs={"jax": jax}).failed == 0
 
 
 def test_exports():

@@ -417,10 +417,3 @@ def test_a_checkpoint_that_does_not_fit_its_template_names_the_path(tmp_path):
     with pytest.raises(ValueError, match="initial_epoch"):
         loss, data = _linreg(n=8)
         fit(loss, jnp.zeros(3), data, jl.sgd(0.1), epochs=1, batch_size=4, key=jax.random.key(0), initial_epoch=-1)
-
-
-def test_the_checkpoint_module_example_runs():
-    import doctest
-
-    result = doctest.testmod(jl.checkpoint)
-    assert result.attempted > 0 and result.failed == 0

@@ -1,7 +1,6 @@
 """The problem catalogue: each record's minimiser, minimum, residuals and metadata agree; the
 regression data, L3's four losses and L0's sigmoid neuron match their hand formulas."""
 
-import doctest
 import functools
 import math
 
@@ -11,7 +10,6 @@ import numpy as np
 import pytest
 
 import jaxopt_lectures as jl
-from jaxopt_lectures import problems
 from jaxopt_lectures.problems import (
     PROBLEMS,
     REGRESSION_LOSSES,
@@ -319,11 +317,6 @@ def test_problem_validates_shapes_and_kinds():
     assert p.kind == "minimum" and p.minimizers.tolist() == [[0.0]]
     assert Problem("s", lambda x: x[0] ** 2 - x[1] ** 2, x0=[1.0, 1.0], x_star=[0.0, 0.0], f_star=0.0,
                    kind="saddle").minimizers.shape == (0, 2)  # fmt: skip
-
-
-def test_docstring_examples():
-    for module in (problems, wx):
-        assert doctest.testmod(module, raise_on_error=False).failed == 0
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,8 +7,6 @@ test_second_order_convergence.py.
 
 from __future__ import annotations
 
-import doctest
-import importlib
 
 import jax
 import jax.numpy as jnp
@@ -216,13 +214,6 @@ def test_traced_damping_passes_and_vmaps():
     newton = lambda lam: jl.minimize(fun, X0, jl.newton(damping=lam), max_steps=2).params  # noqa: E731
     nb = jax.jit(jax.vmap(newton))(grid)
     np.testing.assert_allclose(nb[1], newton(1.0), rtol=1e-10)
-
-
-def test_docstring_examples():
-    names = ["cg", "newton", "least_squares", "marquardt", "quasi_newton"]
-    modules = [importlib.import_module(f"jaxopt_lectures.second_order.{n}") for n in names]
-    for module in [*modules, importlib.import_module("jaxopt_lectures.linesearch")]:
-        assert doctest.testmod(module, raise_on_error=False, extraglobs={"jax": jax}).failed == 0, module.__name__
 
 
 # --------------------------------------------------------------------------------------------

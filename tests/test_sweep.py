@@ -2,7 +2,6 @@
 split, isolation of diverging configurations, and bad input. Float64 (conftest). Multi-device
 checks are in test_sweep_sharding.py."""
 
-import doctest
 import importlib
 
 import jax
@@ -17,13 +16,6 @@ from jaxopt_lectures.problems import get_problem
 from jaxopt_lectures.problems import worked_examples as wx
 
 sweeps = importlib.import_module("jaxopt_lectures.sweeps")
-
-
-def test_docstring_example():
-    # the package's example, and sweep's and sweep_fit's (defined in sweeps.grid)
-    for module, examples in ((sweeps, 1), (sweeps.grid, 2)):
-        result = doctest.testmod(module, raise_on_error=False)
-        assert result.failed == 0 and result.attempted >= examples, (module.__name__, result)
 
 
 # --------------------------------------------------------------------------------------------

@@ -30,7 +30,10 @@ _CG_SEARCH_DEFAULTS = {"wolfe": {"c2": 0.1}}  # N&W §5.2: CG wants a tighter cu
 
 
 def scale_by_steepest_descent() -> optax.GradientTransformationExtraArgs:
-    """The steepest-descent direction d = −g (L3 eq. 9): ``optax.scale(-1.0)`` with the float check."""
+    """The steepest-descent direction d = −g (L3 eq. 9): ``optax.scale(-1.0)`` with the float check.
+
+    Examples: :func:`steepest_descent` (this direction chained with a line search).
+    """
     return float_checked(optax.scale(-1.0))
 
 
@@ -51,12 +54,24 @@ def steepest_descent(*, line_search: Any = "exact") -> optax.GradientTransformat
 
     Extras: ``value``, ``grad``, ``value_fn`` (``jaxopt_lectures.minimize`` passes them).
 
-    Example:
+    Examples:
+      The L2 exercise with b = 10 (ALGORITHMS.md §10.6): two steps give x₂ = b((b−1)/(b+1))²,
+      y₂ = ((b−1)/(b+1))², and the zig-zag needs 60 steps to reach ‖g‖ ≤ 1e-4.
+
       >>> import jax.numpy as jnp, jaxopt_lectures as jl
-      >>> f = lambda w: 0.5 * (w[0] ** 2 + 0.1 * w[1] ** 2)
-      >>> r = jl.minimize(f, jnp.array([0.1, 1.0]), jl.steepest_descent(), max_steps=500)
-      >>> bool(r.converged)
-      True
+      >>> f = lambda w: 0.5 * (w[0] ** 2 + 10.0 * w[1] ** 2)
+      >>> r = jl.minimize(f, jnp.array([10.0, 1.0]), jl.steepest_descent(), max_steps=2)
+      >>> r.reason_name, [round(float(v), 4) for v in r.params]
+      ('max_steps', [6.6942, 0.6694])
+      >>> r = jl.minimize(f, jnp.array([10.0, 1.0]), jl.steepest_descent(), gtol=1e-4, max_steps=500)
+      >>> r.reason_name, int(r.num_steps)
+      ('gtol', 60)
+
+    References:
+      A. Cauchy, "Méthode générale pour la résolution des systèmes d'équations simultanées",
+      C. R. Acad. Sci. Paris 25 (1847) 536–538; Nocedal & Wright, Numerical Optimization
+      (2006), §3.3 (the rate ((κ−1)/(κ+1))² of the exact search on a quadratic). Lectures L2
+      (the exercise), L3 (eq. 9), L4.
     """
     return with_line_search(scale_by_steepest_descent(), line_search)
 
@@ -95,6 +110,8 @@ def scale_by_nonlinear_cg(*, variant: str = "pr+", restart_every: int | None = N
     Restarts (d_t = −g_t) every ``restart_every`` steps (default: the number of parameters), and
     whenever d_t is not a descent direction (g_tᵀd_t ≥ 0) or the last step did not move
     (g_t = g_{t−1} exactly: a failed line search took step 0).
+
+    Examples: :func:`nonlinear_cg` (this direction chained with a line search).
     """
     check_choice("variant", variant, CG_VARIANTS)
     if restart_every is not None:
@@ -146,16 +163,24 @@ def nonlinear_cg(
 
     Extras: ``value``, ``grad``, ``value_fn``.
 
-    Example:
+    Examples:
+      On the quadratic of :func:`steepest_descent`'s example (60 steps there), CG with the exact
+      search needs m = 2:
+
       >>> import jax.numpy as jnp, jaxopt_lectures as jl
-      >>> from jaxopt_lectures.problems import rosenbrock
-      >>> p = rosenbrock(2)
-      >>> r = jl.minimize(p.fun, jnp.asarray(p.x0), jl.nonlinear_cg(), max_steps=500)
-      >>> bool(r.converged)
-      True
+      >>> f = lambda w: 0.5 * (w[0] ** 2 + 10.0 * w[1] ** 2)
+      >>> opt = jl.nonlinear_cg(variant="fr", line_search="exact")
+      >>> r = jl.minimize(f, jnp.array([10.0, 1.0]), opt, gtol=1e-4, max_steps=500)
+      >>> r.reason_name, int(r.num_steps)
+      ('gtol', 2)
 
     References:
-      Nocedal & Wright, Numerical Optimization (2006), §5.2 (eq. 5.41, 5.44, 5.45).
+      R. Fletcher and C. M. Reeves, "Function minimization by conjugate gradients", Comput. J.
+      7 (1964) 149–154; E. Polak and G. Ribière, "Note sur la convergence de méthodes de
+      directions conjuguées", Rev. Française Informat. Recherche Opérationnelle 3 (1969) 35–43;
+      J. C. Gilbert and J. Nocedal, "Global convergence properties of conjugate gradient methods
+      for optimization", SIAM J. Optim. 2 (1992) 21–42 (PR+); Nocedal & Wright, Numerical
+      Optimization (2006), §5.2 (eq. 5.41, 5.44, 5.45). Lectures L2, L4.
     """
     direction = scale_by_nonlinear_cg(variant=variant, restart_every=restart_every)
     return with_line_search(direction, line_search, _CG_SEARCH_DEFAULTS)

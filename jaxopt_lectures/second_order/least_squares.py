@@ -73,6 +73,8 @@ def scale_by_gauss_newton() -> optax.GradientTransformationExtraArgs:
     1e6 with eleven residuals) has its singular value cut and never moves. Scaled, only a
     direction in which the columns themselves are dependent to within that cutoff is cut: the
     minimum-norm solution is then the one of the scaled variables C w.
+
+    Examples: :func:`gauss_newton` (this direction with the unit step).
     """
 
     def init(params):
@@ -108,11 +110,19 @@ def gauss_newton(*, line_search: Any = None) -> optax.GradientTransformationExtr
 
     Extras: ``residual_fn`` (and ``value``, ``grad``, ``value_fn`` for a line search).
 
-    Example:
+    Examples:
+      Rosenbrock's residuals: r₂ = 1 − w₀ is linear, so the first step sets w₀ = 1 exactly; r₁ is
+      then linear in w₁, and the second step ends at the minimum.
+
       >>> import jax.numpy as jnp, jaxopt_lectures as jl
-      >>> r = lambda w: jnp.array([10 * (w[1] - w[0] ** 2), 1 - w[0]])  # Rosenbrock residuals
-      >>> res = jl.least_squares(r, jnp.array([-1.2, 1.0]), jl.gauss_newton(), max_steps=20)
-      >>> int(res.num_steps), [round(float(v), 6) for v in res.params]
-      (2, [1.0, 1.0])
+      >>> r = lambda w: jnp.array([10 * (w[1] - w[0] ** 2), 1 - w[0]])
+      >>> for k in (1, 2):
+      ...     res = jl.least_squares(r, jnp.array([-1.2, 1.0]), jl.gauss_newton(), max_steps=k)
+      ...     print(k, [round(float(v), 4) for v in res.params])
+      1 [1.0, -3.84]
+      2 [1.0, 1.0]
+
+    References:
+      Nocedal & Wright, Numerical Optimization (2006), §10.3 (the Gauss–Newton method). Lecture L4.
     """
     return with_line_search(scale_by_gauss_newton(), line_search)

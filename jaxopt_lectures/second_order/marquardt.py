@@ -192,7 +192,7 @@ def scale_by_levenberg_marquardt(
     ½‖Jδ‖² + μ‖Dδ‖² ≤ N, (ii) E rose by at most N, N = Σ|rᵢ||νᵢ| + 4εE, and (iii) it changes r by
     more than rounding, ‖Jδ‖ ≥ 2‖ν‖ — so once w sits at the Gauss–Newton fixed point of the
     rounded problem, where steps only chase rounding, no trial passes (iii), the trials fail and
-    the loop's ``stalled`` rule ends the run.
+    the loop's ``stalled`` rule ends the run. Examples: :func:`levenberg_marquardt`.
     """
     check_choice("scaling", scaling, LM_SCALINGS)
     check_choice("solver", solver, LM_SOLVERS)
@@ -435,7 +435,7 @@ def levenberg_marquardt(
 
     Extras: ``residual_fn``.
 
-    Example:
+    Examples:
       >>> import jax.numpy as jnp, jaxopt_lectures as jl
       >>> t = jnp.linspace(0.0, 3.0, 8); y = 2.0 * jnp.exp(-0.7 * t)
       >>> r = lambda w: w[0] * jnp.exp(-w[1] * t) - y
