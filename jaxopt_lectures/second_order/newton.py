@@ -115,9 +115,6 @@ def newton(*, damping: Any = 0.0, line_search: Any = None) -> optax.GradientTran
       >>> u, s = opt.update(jax.grad(f)(w), s, w, value_fn=f)
       >>> [round(float(v), 6) for v in w + u]  # H⁻¹b = (0.4, −0.2)
       [0.4, -0.2]
-      >>> r = jl.minimize(f, jnp.zeros(2), jl.newton())   # a quadratic: one step
-      >>> r.reason_name, int(r.num_steps)
-      ('gtol', 1)
 
     References:
       Nocedal & Wright, Numerical Optimization (2006), §3.3–3.4 (the modification, §3.4).
