@@ -23,6 +23,10 @@ FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 # ``python -m jaxopt_lectures`` runs the command line when imported: it holds no doctests
 NOT_IMPORTABLE = {"jaxopt_lectures.__main__"}
 
+# Modules whose examples must not silently vanish (an empty docstring passes testmod): the fewest
+# examples each must keep. Every registered factory's examples are guarded by the second test.
+MIN_EXAMPLES = {"jaxopt_lectures.checkpoint": 1, "jaxopt_lectures.sweeps": 1, "jaxopt_lectures.sweeps.grid": 2}
+
 MODULES = [jaxopt_lectures.__name__] + sorted(
     info.name
     for info in pkgutil.walk_packages(jaxopt_lectures.__path__, jaxopt_lectures.__name__ + ".")
@@ -55,7 +59,8 @@ class _Runner(doctest.DocTestRunner):
 
 def test_the_walk_finds_every_part_of_the_package():
     """A guard on the discovery itself: if it found nothing, the doctest test would pass vacuously."""
-    for name in ("jaxopt_lectures.optimizers.adam", "jaxopt_lectures.second_order.cg", "jaxopt_lectures.problems.nist"):
+    for name in ("jaxopt_lectures.optimizers.adam", "jaxopt_lectures.second_order.cg", "jaxopt_lectures.problems.nist",
+                 *MIN_EXAMPLES):  # fmt: skip
         assert name in MODULES
     assert len(MODULES) >= 40
 
@@ -77,6 +82,7 @@ def test_doctests(name):
     if result.failed and runner.missing:
         pytest.skip(f"doctests of {name} need {', '.join(sorted(runner.missing))}, not installed")
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed in {name}:\n" + "".join(report)
+    assert result.attempted >= MIN_EXAMPLES.get(name, 0), f"{name} has lost examples: {result.attempted} left"
 
 
 LECTURE = re.compile(r"\bL[0-4]\b|ALGORITHMS\.md")
