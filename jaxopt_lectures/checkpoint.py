@@ -12,7 +12,7 @@ dtype's name in the key, and restored bit for bit.
 What numpy and orbax already do is used as is (``np.savez``); orbax is the tool for sharded or
 asynchronous checkpoints of large models, this module for a training run on one host.
 
-Example:
+Examples:
   >>> import tempfile, os, jax.numpy as jnp, jaxopt_lectures as jl
   >>> params = {"w": jnp.ones(3), "b": jnp.zeros(())}
   >>> opt = jl.adam(0.1); state = opt.init(params)

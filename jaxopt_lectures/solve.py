@@ -265,7 +265,7 @@ def minimize(
     Returns:
       An :class:`OptimizeResult`. Under ``jax.vmap`` every field gains the batch axis.
 
-    Example:
+    Examples:
       >>> import jax.numpy as jnp, jaxopt_lectures as jl
       >>> r = jl.minimize(lambda x: jnp.sum((x - 1.0) ** 2), jnp.zeros(2), jl.sgd(0.25))
       >>> r.reason_name, int(r.num_steps), bool(r.converged)

@@ -285,7 +285,7 @@ def fit(
     Returns:
       ``(params, history)`` with a :class:`FitHistory`.
 
-    Example:
+    Examples:
       >>> import jax, jax.numpy as jnp, jaxopt_lectures as jl
       >>> x = jnp.linspace(-1.0, 1.0, 32); data = (x, 3.0 * x)
       >>> loss = lambda w, b: jnp.mean((w * b[0] - b[1]) ** 2)

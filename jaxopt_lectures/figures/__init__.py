@@ -21,7 +21,7 @@ and one module per lecture group registers its entries on import, in the tour's 
 §10.8; CG and Levenberg–Marquardt, §6, §7, §10.6), :mod:`.l3` (the notebook, §10.7) and
 :mod:`.l0_analysis` (the learning-rate sweep and the critical points, §10.2, §10.3, §8).
 
-Example:
+Examples:
   >>> from jaxopt_lectures import figures
   >>> r = figures.reproduce("l0_gd_step_sizes", plot=False)
   >>> all(c.agrees for c in r.claims)

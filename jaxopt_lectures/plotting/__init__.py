@@ -17,7 +17,7 @@ function's contours), :mod:`.curves` (loss curves, 1-D functions with their iter
 :mod:`.sweep_plots` (a sweep's final losses, curves and heatmap) and :mod:`.base` (the figure
 plumbing and argument checks they share). Every function is imported from here.
 
-Example:
+Examples:
   >>> import jax.numpy as jnp, jaxopt_lectures as jl
   >>> from jaxopt_lectures import plotting
   >>> from jaxopt_lectures.problems import get_problem

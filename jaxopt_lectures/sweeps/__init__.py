@@ -50,7 +50,7 @@ groups, the tracing fallback, reassembly in caller order), :mod:`.loops` (the vm
 is a sibling of :mod:`.grid` that hands its configurations to :func:`.driver.run_sweep` (as
 zipped columns, ``product=False``).
 
-Example:
+Examples:
   >>> import jax.numpy as jnp, numpy as np, jaxopt_lectures as jl
   >>> from jaxopt_lectures.problems import get_problem
   >>> p = get_problem("separable_quadratic_l0")      # 3x² + 2y² + 4z² + 6 from (1, 1, 1)

@@ -55,7 +55,7 @@ def sweep(
     Returns:
       A :class:`SweepResult`.
 
-    Example:
+    Examples:
       >>> import jax.numpy as jnp, jaxopt_lectures as jl
       >>> from jaxopt_lectures.problems import get_problem
       >>> q = get_problem("quadratic_l0")               # 0.1 x1² + 2 x2² (L0, ALGORITHMS.md §10.5)
@@ -94,7 +94,7 @@ def sweep_fit(
     ``values`` holds the training loss after each epoch, ``step_losses`` the minibatch losses.
     Arguments as in :func:`sweep` and :func:`~jaxopt_lectures.fit`.
 
-    Example:
+    Examples:
       >>> import jax, jax.numpy as jnp, jaxopt_lectures as jl
       >>> x = jnp.linspace(-1.0, 1.0, 32); data = (x, 3.0 * x)
       >>> loss = lambda w, b: jnp.mean((w * b[0] - b[1]) ** 2)
