@@ -293,7 +293,7 @@ def lbfgs_category(objective_file: str) -> Callable:
 
     def classify(frames, is_copy):
         files, funcs = [f for f, _ in frames], [fn for _, fn in frames]
-        if any(f.endswith("linesearch.py") for f in files):
+        if any("/linesearch/" in f.replace("\\", "/") for f in files):
             return "line search (zoom, wrapper, its f,∇f)"
         if any("two_loop_recursion" in fn or "_precondition_by_lbfgs" in fn for fn in funcs):
             return "two-loop recursion"

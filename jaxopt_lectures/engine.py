@@ -9,8 +9,10 @@ optimizer's ``update`` in a loop.
 **A step** (L3, ALGORITHMS.md §9): x_{k+1} = x_k + u_k with (u_k, state) from the optimizer's
 ``update``, which receives the extra arguments ``value`` = f(x_k), ``grad`` = ∇f(x_k) and
 ``value_fn`` = f (and ``residual_fn`` for least squares) the optax way. f and ∇f at x_{k+1} are
-then evaluated — or taken from the state of a strong-Wolfe search that ends the chain, which
-already evaluated them at the point it accepted (optax's ``value_and_grad_from_state`` idea).
+then evaluated — or taken from the state of a line search that ends the chain and already
+evaluated them at the point it accepted (optax's ``value_and_grad_from_state`` idea): a search
+registered with a ``state_type`` and an ``evaluation`` (:mod:`jaxopt_lectures.linesearch.registry`;
+the strong-Wolfe search is one), or optax's zoom.
 
 **Divergence, one rule everywhere**: a step whose value, gradient or parameters are not finite
 is not taken. The run stops there with reason ``diverged`` at its last finite point (its value
@@ -51,7 +53,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from .linesearch import WolfeLineSearchState
+from .linesearch import LINE_SEARCHES
 from .optimizers.base import Evaluations, all_finite, global_norm
 
 __all__ = [
@@ -148,17 +150,21 @@ def _eps(params: Any, value: jax.Array) -> jax.Array:
 
 
 def _search_evaluation(opt_state: Any, value_and_grad: Callable, params: Any) -> tuple[Any, Any, jax.Array] | None:
-    """(f, ∇f, own evaluations) at the new point, from a strong-Wolfe search that ends the chain.
+    """(f, ∇f, own evaluations) at the new point, from a line search that ends the chain.
 
     ``optax.chain`` keeps its links' states in a plain tuple, so the last link is found by
     descending into last elements. Used only when it is a search known to store f and ∇f at the
-    step it returns (and then nothing after it changed the update). ``None`` otherwise.
+    step it returns (and then nothing after it changed the update): a registered search whose
+    ``state_type`` it is (read through the entry's ``evaluation``), or optax's zoom. ``None``
+    otherwise.
     """
     state = opt_state
     while type(state) is tuple and state:  # noqa: E721 - a chain's tuple, not a NamedTuple state
         state = state[-1]
-    if isinstance(state, WolfeLineSearchState):
-        return state.value, state.grad, jnp.int32(0)  # finite: a failed search returns α = 0 and f(x)
+    for spec in LINE_SEARCHES.values():
+        if spec.state_type is not None and isinstance(state, spec.state_type):
+            value, grad = spec.evaluation(state)  # finite: a failed search returns α = 0 and f(x), ∇f(x)
+            return value, grad, jnp.int32(0)
     if isinstance(state, optax.ScaleByZoomLinesearchState):
         # optax's search may store a non-finite value after a failure: evaluate then (as optax does)
         def again(p):

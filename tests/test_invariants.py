@@ -316,13 +316,13 @@ def test_a_line_search_sums_the_slope_of_16_bit_leaves_in_float32():
     """φ'(0) = gᵀd over bfloat16/float16 leaves is summed in the search's float32 (at least): as a
     bfloat16 dot, 1000 products of 1 + 2⁻⁷ came out as 1008 (8 bits of significand), not
     1007.8125; and XLA:CPU rounded such a dot otherwise inside a fused program than alone."""
-    from jaxopt_lectures.linesearch import _slope
+    from jaxopt_lectures.linesearch.phi import slope
 
     g = {"b": jnp.full(1000, 1.0 + 2.0**-7, jnp.bfloat16), "h": jnp.full(3, 0.5, jnp.float16)}
     d = {"b": jnp.ones(1000, jnp.bfloat16), "h": jnp.full(3, -2.0, jnp.float16)}
     want = 1000 * (1.0 + 2.0**-7) - 3.0  # 1004.8125, exact in float32
-    assert float(_slope(g, d, jnp.float32)) == want
-    assert float(jax.jit(_slope, static_argnums=2)(g, d, jnp.float32)) == want
+    assert float(slope(g, d, jnp.float32)) == want
+    assert float(jax.jit(slope, static_argnums=2)(g, d, jnp.float32)) == want
 
 
 # --------------------------------------------------------------------------------------------

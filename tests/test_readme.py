@@ -11,6 +11,7 @@ from hang_guard import HANG_GUARD_SECONDS
 from pngs import png_size
 
 from jaxopt_lectures import cli, registry
+from jaxopt_lectures.linesearch import line_search_table
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -106,3 +107,8 @@ def test_the_gallery_shows_every_figure_of_the_tour():
         assert png.stat().st_size < 150_000
     claims = (ROOT / "docs" / "gallery" / "claims.md").read_text(encoding="utf-8")
     assert claims.startswith("| example | lecture claim |") and "| NO |" not in claims
+
+
+def test_line_search_table_is_the_generated_one():
+    table = README.split("<!-- linesearches:begin -->\n")[1].split("<!-- linesearches:end -->")[0]
+    assert table == line_search_table(), "regenerate with jaxopt_lectures.linesearch.line_search_table()"

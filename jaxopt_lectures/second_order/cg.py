@@ -49,8 +49,8 @@ def steepest_descent(*, line_search: Any = "exact") -> optax.GradientTransformat
     on ½(x² + b y²) from (b, 1), x_k = b((b−1)/(b+1))^k, y_k = (−(b−1)/(b+1))^k).
 
     Args:
-      line_search: ``"exact"``, ``"wolfe"``, ``"armijo"``, ``"halving"``, a line-search
-        transformation, or ``None`` (the unit step α = 1).
+      line_search: any name in :data:`jaxopt_lectures.linesearch.LINE_SEARCHES` (default ``"exact"``), a
+        line-search transformation, or ``None`` (the unit step α = 1).
 
     Extras: ``value``, ``grad``, ``value_fn`` (``jaxopt_lectures.minimize`` passes them).
 
@@ -158,8 +158,8 @@ def nonlinear_cg(
       variant: ``"fr"`` (Fletcher–Reeves), ``"pr"`` (Polak–Ribière) or ``"pr+"`` (max(0, β_PR),
         the default: the one that restarts itself when progress stalls).
       restart_every: steps between restarts d = −g (default: the number of parameters).
-      line_search: ``"wolfe"`` (strong Wolfe with c2 = 0.1, the default), ``"exact"``,
-        ``"armijo"``, ``"halving"``, a line-search transformation, or ``None`` (unit step).
+      line_search: any name in :data:`jaxopt_lectures.linesearch.LINE_SEARCHES` (default ``"wolfe"``,
+        strong Wolfe with c2 = 0.1), a line-search transformation, or ``None`` (unit step).
 
     Extras: ``value``, ``grad``, ``value_fn``.
 

@@ -15,18 +15,10 @@ import jax.numpy as jnp
 import optax
 from jax.flatten_util import ravel_pytree
 
-from .. import linesearch as ls
+from ..linesearch import LINE_SEARCHES
 from ..optimizers.base import check_choice, chain, compute_dtype
 
-__all__ = ["LINE_SEARCHES", "Flat", "flatten", "resolve_line_search", "truncated_cg", "with_line_search"]
-
-#: The line searches a curvature method accepts by name (ALGORITHMS.md §6).
-LINE_SEARCHES: dict[str, Callable[..., optax.GradientTransformationExtraArgs]] = {
-    "halving": ls.scale_by_halving_line_search,
-    "armijo": ls.scale_by_armijo_line_search,
-    "wolfe": ls.scale_by_wolfe_line_search,
-    "exact": ls.scale_by_exact_line_search,
-}
+__all__ = ["Flat", "flatten", "resolve_line_search", "truncated_cg", "with_line_search"]
 
 
 class Flat:
@@ -74,7 +66,9 @@ def flatten(tree: Any) -> Flat:
 def resolve_line_search(
     line_search: Any, defaults: dict[str, dict[str, Any]] | None = None
 ) -> optax.GradientTransformationExtraArgs | None:
-    """A line search given as ``None`` (unit step), a name from :data:`LINE_SEARCHES`, or a transformation.
+    """A line search given as ``None`` (unit step), a transformation, or the name of one in
+    :data:`jaxopt_lectures.linesearch.LINE_SEARCHES` (read at call time: a search registered
+    later is accepted by name by every curvature method).
 
     ``defaults`` maps a search name to the keyword arguments the method prefers for it (nonlinear
     CG asks the Wolfe search for c2 = 0.1, N&W §5.2).
@@ -83,7 +77,7 @@ def resolve_line_search(
         return None
     if isinstance(line_search, str):
         check_choice("line_search", line_search, (*LINE_SEARCHES, None))
-        return LINE_SEARCHES[line_search](**(defaults or {}).get(line_search, {}))
+        return LINE_SEARCHES[line_search].factory(**(defaults or {}).get(line_search, {}))
     if isinstance(line_search, optax.GradientTransformation):
         return line_search
     raise TypeError(

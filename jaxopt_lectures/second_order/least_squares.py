@@ -105,8 +105,8 @@ def gauss_newton(*, line_search: Any = None) -> optax.GradientTransformationExtr
     globally convergent.
 
     Args:
-      line_search: ``None`` (unit step, the lecture's update; the default), ``"armijo"``,
-        ``"wolfe"``, ``"exact"``, ``"halving"`` or a line-search transformation.
+      line_search: ``None`` (unit step, the lecture's update; the default),
+        any name in :data:`jaxopt_lectures.linesearch.LINE_SEARCHES`, or a line-search transformation.
 
     Extras: ``residual_fn`` (and ``value``, ``grad``, ``value_fn`` for a line search).
 

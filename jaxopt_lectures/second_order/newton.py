@@ -103,8 +103,9 @@ def newton(*, damping: Any = 0.0, line_search: Any = None) -> optax.GradientTran
 
     Args:
       damping: λ ≥ 0 added to the Hessian's diagonal.
-      line_search: ``None`` (unit step, the default), ``"armijo"``, ``"wolfe"``, ``"exact"``,
-        ``"halving"`` or a line-search transformation; one makes Newton globally convergent.
+      line_search: ``None`` (unit step, the default), any name in
+        :data:`jaxopt_lectures.linesearch.LINE_SEARCHES`, or a line-search transformation; one
+        makes Newton globally convergent.
 
     Extras: ``value_fn`` (and ``value``, ``grad`` for a line search).
 
@@ -195,8 +196,8 @@ def newton_cg(
       max_cg_steps: CG iterations (Hessian-vector products) per step, default n.
       cg_tol: relative CG tolerance η > 0; default the forcing term min(0.5, √‖g‖).
       damping: λ ≥ 0 added to H (Martens 2010 uses it for neural networks).
-      line_search: ``"armijo"`` (default), ``"wolfe"``, ``"exact"``, ``"halving"``, a
-        transformation, or ``None``.
+      line_search: any name in :data:`jaxopt_lectures.linesearch.LINE_SEARCHES` (default ``"armijo"``), a
+        line-search transformation, or ``None`` (unit step).
 
     Extras: ``value``, ``grad``, ``value_fn``.
 

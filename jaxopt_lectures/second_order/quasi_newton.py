@@ -92,8 +92,8 @@ def bfgs(*, line_search: Any = "wolfe") -> optax.GradientTransformationExtraArgs
     Memory O(n²): for many parameters use :func:`lbfgs`.
 
     Args:
-      line_search: ``"wolfe"`` (default: c1 = 1e-4, c2 = 0.9), ``"exact"``, ``"armijo"``,
-        ``"halving"``, a line-search transformation, or ``None`` (unit step).
+      line_search: any name in :data:`jaxopt_lectures.linesearch.LINE_SEARCHES` (default ``"wolfe"``:
+        c1 = 1e-4, c2 = 0.9), a line-search transformation, or ``None`` (unit step).
 
     Extras: ``value``, ``grad``, ``value_fn``.
 
@@ -211,8 +211,8 @@ def lbfgs(*, memory_size: int = 10, line_search: Any = "wolfe") -> optax.Gradien
 
     Args:
       memory_size: pairs (s, y) kept, an integer ≥ 1.
-      line_search: ``"wolfe"`` (default), ``"exact"``, ``"armijo"``, ``"halving"``, a line-search
-        transformation, or ``None``.
+      line_search: any name in :data:`jaxopt_lectures.linesearch.LINE_SEARCHES` (default ``"wolfe"``), a
+        line-search transformation, or ``None`` (unit step).
 
     Extras: ``value``, ``grad``, ``value_fn``.
 
