@@ -1,30 +1,25 @@
 """Line searches (ALGORITHMS.md §6): defining inequalities, the L2 exercise (§10.6), failure paths,
 jit/vmap, composition with minimize, and agreement with optax's own searches."""
 
+import dataclasses
+import functools
+
 import jax
 import jax.numpy as jnp
+import linesearch_checks as checks
 import numpy as np
 import optax
 import pytest
+from linesearch_checks import A, bvec, quadratic, rosenbrock, run
 
 import jaxopt_lectures as jl
 from jaxopt_lectures.linesearch import (
+    LINE_SEARCHES,
     scale_by_armijo_line_search,
     scale_by_exact_line_search,
     scale_by_halving_line_search,
     scale_by_wolfe_line_search,
 )
-
-A = jnp.array([[3.0, 1.0], [1.0, 2.0]])
-bvec = jnp.array([1.0, -1.0])
-
-
-def quadratic(x):
-    return 0.5 * x @ A @ x - bvec @ x
-
-
-def rosenbrock(x):
-    return (1.0 - x[0]) ** 2 + 100.0 * (x[1] - x[0] ** 2) ** 2
 
 
 def wiggly(x):  # non-convex 1-D
@@ -37,15 +32,6 @@ PROBLEMS = [
     (wiggly, jnp.array([-1.0])),
 ]
 IDS = ["quadratic", "rosenbrock", "wiggly"]
-
-
-def run(ls, f, x, d=None):
-    """One search along d (default −∇f) from x; returns (step, state of the search)."""
-    g = jax.grad(f)(x)
-    d = -g if d is None else d
-    # one compiled program per test (eager mode would compile each lax.while_loop separately)
-    u, state = jax.jit(lambda x, d: ls.update(d, ls.init(x), x, value=f(x), grad=g, value_fn=f))(x, d)
-    return u, state, g, d
 
 
 def alpha_of(state):
@@ -143,41 +129,30 @@ def test_l2_exercise_steepest_descent_exact():
     assert not bool(r.state[1].failed)
 
 
-SEARCHES = {
-    "halving": lambda: scale_by_halving_line_search(),
-    "armijo": lambda: scale_by_armijo_line_search(),
-    "wolfe": lambda: scale_by_wolfe_line_search(),  # Moré–Thuente
-    "wolfe-zoom": lambda: scale_by_wolfe_line_search(method="zoom"),
-    "exact": lambda: scale_by_exact_line_search(),
+# --------------------------------------------------------------------------------------------
+# Over the registry: every registered search (and the Wolfe search's zoom method) passes the
+# checks of linesearch_checks.py; a newly registered search is covered by registering it
+# --------------------------------------------------------------------------------------------
+
+#: The registered searches, plus ``wolfe`` with ``method="zoom"`` (optax's zoom inside).
+SPECS = {
+    **LINE_SEARCHES,
+    "wolfe-zoom": dataclasses.replace(
+        LINE_SEARCHES["wolfe"], name="wolfe-zoom", factory=functools.partial(scale_by_wolfe_line_search, method="zoom")
+    ),
 }
+SEARCHES = {n: s.factory for n, s in SPECS.items()}
 
 
 @pytest.mark.parametrize("name", SEARCHES)
-def test_ascent_direction_fails_with_step_zero(name):
-    x = jnp.array([2.0, 2.0])
-    g = jax.grad(quadratic)(x)
-    u, s, _, _ = run(SEARCHES[name](), quadratic, x, d=g)  # gᵀd > 0
-    assert bool(s.failed)
-    assert alpha_of(s) == 0.0
-    assert np.all(np.asarray(u) == 0.0)
-    np.testing.assert_allclose(float(s.value), quadratic(x))
+@pytest.mark.parametrize("check", checks.CHECKS, ids=lambda c: c.__name__)
+def test_every_search(check, name):
+    check(SPECS[name])
 
 
-def nan_beyond(x):
-    """(x − 3)² along x, NaN once x > 1: the minimiser along d lies in the NaN region."""
-    v = jnp.sum((x - 3.0) ** 2)
-    return jnp.where(jnp.all(x <= 1.0), v, jnp.nan)
-
-
-@pytest.mark.parametrize("name", SEARCHES)
-def test_nan_region_gives_finite_step(name):
-    x = jnp.array([0.0])
-    u, s, _, _ = run(SEARCHES[name](), nan_beyond, x, d=jnp.array([0.5]))
-    assert np.all(np.isfinite(np.asarray(u)))
-    assert np.isfinite(float(s.value))
-    a = alpha_of(s)
-    assert 0.0 <= a <= 2.0 + 1e-12  # stays where f is finite
-    assert float(s.value) <= float(nan_beyond(x))
+@pytest.mark.parametrize("name", [n for n, s in SPECS.items() if s.evaluation is not None])
+def test_stored_evaluation_is_f_and_grad_at_the_step(name):
+    checks.stored_evaluation_is_f_and_grad_at_the_step(SPECS[name])
 
 
 @pytest.mark.parametrize("name", ["armijo", "exact"])
@@ -199,55 +174,6 @@ def test_budget_exhausted_takes_best_step(name):
         assert alpha_of(s) > 0 and float(s.value) < float(f(x))  # best improving step seen
     else:
         assert alpha_of(s) == 0.0  # α = 1e6, 5e5, 2.5e5 all raise f: none improved
-
-
-@pytest.mark.parametrize("name", SEARCHES)
-def test_vmap_over_starting_points_equals_loop(name):
-    ls = SEARCHES[name]()
-    xs = jnp.array([[-1.2, 1.0], [0.5, 0.5], [2.0, -1.0]])
-
-    def one(x):
-        g = jax.grad(rosenbrock)(x)
-        # an unknown extra argument (as fit or a user loop might pass) is ignored
-        u, s = ls.update(-g, ls.init(x), x, value=rosenbrock(x), grad=g, value_fn=rosenbrock, batch=1)
-        return u, s
-
-    # vmap against lax.map (a sequential loop over the points), compiled together
-    (ub, sb), (ul, sl) = jax.jit(lambda xs: (jax.vmap(one)(xs), jax.lax.map(one, xs)))(xs)
-    for i in range(len(xs)):
-        u, s = ul[i], jax.tree.map(lambda a: a[i], sl)
-        np.testing.assert_allclose(ub[i], u, rtol=1e-12)
-        np.testing.assert_allclose(sb.step_size[i], s.step_size, rtol=1e-12)
-        assert int(sb.num_evals[i]) == int(s.num_evals)
-        assert bool(sb.failed[i]) == bool(s.failed)
-
-
-@pytest.mark.parametrize("name", SEARCHES)
-def test_composes_with_minimize_on_pytrees(name):
-    opt = optax.chain(optax.scale(-1.0), SEARCHES[name]())
-
-    def f(p):  # the quadratic above, with x split over a dict and a tuple
-        x = jnp.concatenate([p["a"], p["b"][0]])
-        return quadratic(x)
-
-    x0 = {"a": jnp.array([2.0]), "b": (jnp.array([2.0]),)}
-    # gtol 1e-6: a value-only search resolves f to rounding, so ‖∇f‖ stalls near √ε·scale
-    r = jl.minimize(f, x0, opt, max_steps=200, gtol=1e-6)
-    assert bool(r.converged), r.reason_name
-    assert jax.tree.structure(r.params) == jax.tree.structure(x0)
-    x = jnp.concatenate([r.params["a"], r.params["b"][0]])
-    np.testing.assert_allclose(x, jnp.linalg.solve(A, bvec), atol=2e-6)
-    # state shapes and dtypes are stable across jit and steps
-    s0 = opt.init(x0)
-    assert jax.tree.map(lambda a: (a.shape, a.dtype), s0) == jax.tree.map(lambda a: (a.shape, a.dtype), r.state)
-
-
-@pytest.mark.parametrize("name", SEARCHES)
-def test_missing_value_fn_is_named(name):
-    ls = SEARCHES[name]()
-    x = jnp.ones(2)
-    with pytest.raises(TypeError, match="value_fn"):
-        ls.update(-x, ls.init(x), x, value=1.0, grad=x)
 
 
 @pytest.mark.parametrize(

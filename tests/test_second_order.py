@@ -459,7 +459,7 @@ def test_l2_exercise_steepest_descent_with_exact_search():
     xs, _ = steps(jl.steepest_descent(), jnp.asarray([b, 1.0]), 10, f=f)
     grads = [np.asarray(jax.grad(f)(x)) for x in xs]
     for k, x in enumerate(xs):
-        # Brent's first parabolic step is exact on a quadratic up to rounding (linesearch.py)
+        # Brent's first parabolic step is exact on a quadratic up to rounding (linesearch/exact.py)
         np.testing.assert_allclose(x, wx.exact_line_search_iterates(b, k), rtol=1e-9, atol=1e-15)
     for g0, g1 in zip(grads, grads[1:]):
         assert abs(g0 @ g1) <= 1e-9 * np.linalg.norm(g0) * np.linalg.norm(g1)

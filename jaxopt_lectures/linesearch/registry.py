@@ -88,7 +88,7 @@ def _check(spec: Any) -> None:
         raise TypeError(f"register_line_search takes a LineSearchSpec; got {spec!r}")
     entry = f"line search {spec.name!r}"
     if not isinstance(spec.name, str) or not spec.name:
-        raise ValueError(f"{entry}: name must be a non-empty string")
+        raise (ValueError if isinstance(spec.name, str) else TypeError)(f"{entry}: name must be a non-empty string")
     if spec.name in _LINE_SEARCHES:
         raise ValueError(f"{entry} is registered already (unregister_line_search({spec.name!r}) first)")
     if not callable(spec.factory):
@@ -117,8 +117,9 @@ def register_line_search(spec: LineSearchSpec) -> LineSearchSpec:
 
     Raises ``ValueError`` for a name registered already, an empty name, rule or lecture, ``needs``
     naming anything but extra arguments the loops pass, or ``state_type`` without ``evaluation``
-    (or vice versa); ``TypeError`` for a factory that is not callable or whose ``factory()`` does
-    not build a transformation. Every message names the entry. Compiled loop programs are
+    (or vice versa); ``TypeError`` for a field of the wrong type (a name that is not a string, a
+    factory, ``evaluation`` or ``state_type`` that is not callable or a class) or a factory whose
+    ``factory()`` does not build a transformation. Every message names the entry. Compiled loop programs are
     forgotten (:func:`jaxopt_lectures.programs.clear`): they resolved names and state types when
     they were traced.
     """
