@@ -10,7 +10,7 @@ import linesearch_checks as checks
 import numpy as np
 import optax
 import pytest
-from linesearch_checks import A, bvec, quadratic, rosenbrock, run
+from linesearch_checks import A, quadratic, rosenbrock, run
 
 import jaxopt_lectures as jl
 from jaxopt_lectures.linesearch import (
