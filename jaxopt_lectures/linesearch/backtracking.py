@@ -91,7 +91,7 @@ def scale_by_halving_line_search(*, max_steps: int = 30) -> optax.GradientTransf
       max_steps: most trial steps (evaluations of f), an integer ≥ 1. After ``max_steps``
         halvings without decrease the search fails and takes step 0.
 
-    Example:
+    Examples:
       >>> import jax.numpy as jnp, optax
       >>> f = lambda x: jnp.sum(x ** 2)
       >>> opt = optax.chain(optax.scale(-1.0), scale_by_halving_line_search())
@@ -159,7 +159,7 @@ def scale_by_armijo_line_search(
       max_steps: most trial steps (evaluations of f), an integer ≥ 1.
       initial_step: α₀ > 0 (1 for Newton and quasi-Newton directions).
 
-    Example:
+    Examples:
       >>> import jax.numpy as jnp, optax
       >>> f = lambda x: jnp.sum(x ** 2)
       >>> opt = optax.chain(optax.scale(-1.0), scale_by_armijo_line_search())

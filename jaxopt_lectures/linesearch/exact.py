@@ -210,7 +210,7 @@ def scale_by_exact_line_search(
       initial_step: first trial α₀ > 0.
       polish: finish with the secant step on φ' (3 JVPs of f; needs f differentiable).
 
-    Example:
+    Examples:
       >>> import jax.numpy as jnp, optax
       >>> f = lambda x: 0.5 * (x[0] ** 2 + 10 * x[1] ** 2)
       >>> opt = optax.chain(optax.scale(-1.0), scale_by_exact_line_search())

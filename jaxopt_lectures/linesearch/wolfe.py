@@ -292,7 +292,7 @@ def scale_by_wolfe_line_search(
       xtol: Moré–Thuente's relative bracket width at which it gives up, 0 < xtol < 1 (MINPACK's
         value for L-BFGS-B, 0.1).
 
-    Example:
+    Examples:
       >>> import jax.numpy as jnp, optax
       >>> f = lambda x: jnp.sum(x ** 2)
       >>> opt = optax.chain(optax.scale(-1.0), scale_by_wolfe_line_search())
