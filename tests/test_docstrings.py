@@ -16,6 +16,7 @@ import re
 import pytest
 
 import jaxopt_lectures
+from jaxopt_lectures.linesearch import LINE_SEARCHES
 from jaxopt_lectures.registry import REGISTRY
 
 OPTIONAL_PACKAGES = ("matplotlib", "tqdm")
@@ -88,20 +89,30 @@ def test_doctests(name):
 LECTURE = re.compile(r"\bL[0-4]\b|ALGORITHMS\.md")
 
 
+def assert_documents_its_sources(who: str, factory) -> None:
+    """The factory's docstring (what ``help(jl.<name>)`` shows) has a lecture reference, an
+    Examples section with a doctest, and a References section."""
+    doc = factory.__doc__ or ""
+    assert doc == (inspect.unwrap(factory).__doc__ or ""), "the rebuildable wrapper must forward __doc__"
+    assert LECTURE.search(doc), f"{who}: no lecture (L0–L4) or ALGORITHMS.md reference"
+    assert "\n    Examples:\n" in doc, f"{who}: no 'Examples:' section"
+    examples = doc.split("\n    Examples:\n", 1)[1]
+    assert ">>> " in examples, f"{who}: the Examples section has no doctest"
+    assert "\n    References:\n" in doc, f"{who}: no 'References:' section"
+
+
 @pytest.mark.parametrize("name", list(REGISTRY))
 def test_every_registered_factory_documents_its_sources(name):
-    """The public factory's docstring (what ``help(jl.<name>)`` shows) has a lecture reference,
-    an Examples section with a doctest, and a References section; its primitive has examples."""
+    """Every optimizer of the registry, and its primitive has examples (or points to them)."""
     spec = REGISTRY[name]
-    doc = spec.factory.__doc__ or ""
-    assert doc == (inspect.unwrap(spec.factory).__doc__ or ""), "the rebuildable wrapper must forward __doc__"
-    assert LECTURE.search(doc), f"{name}: no lecture (L0–L4) or ALGORITHMS.md reference"
-    assert "\n    Examples:\n" in doc, f"{name}: no 'Examples:' section"
-    examples = doc.split("\n    Examples:\n", 1)[1]
-    assert ">>> " in examples, f"{name}: the Examples section has no doctest"
-    assert "\n    References:\n" in doc, f"{name}: no 'References:' section"
+    assert_documents_its_sources(name, spec.factory)
     primitive_doc = spec.primitive.__doc__ or ""
     assert "Examples" in primitive_doc, f"{spec.primitive.__name__}: no example and no pointer to one"
+
+
+@pytest.mark.parametrize("name", list(LINE_SEARCHES))
+def test_every_registered_line_search_documents_its_sources(name):
+    assert_documents_its_sources(name, LINE_SEARCHES[name].factory)
 
 
 def test_an_example_needing_an_absent_optional_package_is_told_apart(monkeypatch):

@@ -99,6 +99,11 @@ def scale_by_halving_line_search(*, max_steps: int = 30) -> optax.GradientTransf
       >>> u, s = opt.update(2 * x, s, x, value=f(x), grad=2 * x, value_fn=f)
       >>> float(s[1].step_size), int(s[1].num_evals)
       (0.5, 2)
+
+    References:
+      Lecture L3, eq. 5–7 (the lectures' test keeps only f(x + αd) < f(x)); L. Armijo,
+      "Minimization of functions having Lipschitz continuous first partial derivatives", Pacific
+      J. Math. 16 (1966) 1–3; Nocedal & Wright, Numerical Optimization (2006), §3.1, alg. 3.1.
     """
     check_max_steps(max_steps)
 
@@ -169,6 +174,8 @@ def scale_by_armijo_line_search(
       0.5
 
     References:
+      L. Armijo, "Minimization of functions having Lipschitz continuous first partial derivatives",
+      Pacific J. Math. 16 (1966) 1–3;
       Nocedal & Wright, Numerical Optimization (2006), eq. 3.4 and alg. 3.1.
     """
     check_unit("c1", c1)

@@ -220,7 +220,9 @@ def scale_by_exact_line_search(
       0.1009
 
     References:
-      R. P. Brent, Algorithms for Minimization without Derivatives (1973), ch. 5;
+      Lecture L3 eq. 9 and the L2 exercise (ALGORITHMS.md §10.6); A. Cauchy, "Méthode générale
+      pour la résolution des systèmes d'équations simultanées", C. R. Acad. Sci. Paris 25 (1847)
+      536–538 (steepest descent with the exact step); R. P. Brent, Algorithms for Minimization without Derivatives (1973), ch. 5;
       Press et al., Numerical Recipes, 3rd ed., §10.2–10.3.
     """
     check_integer("max_steps", max_steps, low=2, why="bracket and refine")

@@ -305,6 +305,7 @@ def scale_by_wolfe_line_search(
     at 0.5 − c1/4 on this quadratic, which meets both conditions.)
 
     References:
+      P. Wolfe, "Convergence conditions for ascent methods", SIAM Review 11 (1969) 226–235;
       J. J. Moré and D. J. Thuente, Line search algorithms with guaranteed sufficient decrease,
       ACM TOMS 20 (1994) 286–307; Nocedal & Wright, Numerical Optimization (2006), §3.5.
     """

@@ -3,6 +3,9 @@ Hessian or the residuals instead. Adding one is one ``register(OptimizerSpec(...
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
+from .. import linesearch
 from .. import second_order as so
 from .spec import OptimizerSpec, Peer, Variant, register
 
@@ -14,14 +17,35 @@ __all__: list[str] = []  # the entries are reached through jaxopt_lectures.regis
 
 _SEARCH_EXTRAS = ("value", "grad", "value_fn")
 
+
+class SearchVariants(Mapping):
+    """Steepest descent's variants: one per registered line search, read live from
+    :data:`jaxopt_lectures.linesearch.LINE_SEARCHES` (the default search first), so a search
+    registered later is a variant too, with the lecture its entry gives."""
+
+    def __init__(self, default: str):
+        self.default = default
+
+    def _names(self) -> list[str]:
+        names = list(linesearch.LINE_SEARCHES)
+        return [self.default, *(n for n in names if n != self.default)] if self.default in names else names
+
+    def __getitem__(self, name: str) -> Variant:
+        if name not in linesearch.LINE_SEARCHES:
+            raise KeyError(name)
+        return Variant.of(linesearch.LINE_SEARCHES[name].lecture, line_search=name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(linesearch.LINE_SEARCHES)
+
+
 register(OptimizerSpec(
     "steepest_descent", so.steepest_descent, so.scale_by_steepest_descent, "line_search", "L2, L3 eq. 9, L4, ALGORITHMS.md §6",
     extra_args=_SEARCH_EXTRAS, learning_rate_arg=None,
-    variants={
-        "exact": Variant.of("L3 eq. 9, L2 exercise", line_search="exact"),
-        "armijo": Variant.of("L3", line_search="armijo"),
-        "halving": Variant.of("L3 eq. 5–7", line_search="halving"),
-    },
+    variants=SearchVariants(default="exact"),
 ))
 register(OptimizerSpec(
     "nonlinear_cg", so.nonlinear_cg, so.scale_by_nonlinear_cg, "conjugate_gradient", "L2, L4, ALGORITHMS.md §7",
