@@ -8,8 +8,6 @@ factory takes and peers its entry has.
 
 from __future__ import annotations
 
-import inspect
-
 import pytest
 
 from cases import CASES
@@ -27,7 +25,7 @@ def test_every_registry_entry_has_a_case():
 def test_case_names_arguments_and_peers_of_its_entry(name):
     spec, case = registry.get(name), CASES[name]
     assert (case.reference is not None) == spec.first_order, "a reference loop for exactly the first-order methods"
-    arguments = set(inspect.signature(spec.factory).parameters)
+    arguments = set(spec.parameters)
     named = {"ranges": set(case.ranges), "choices": set(case.choices), "unranged": set(case.unranged),
              "inactive": set(case.inactive), "minimize_overrides": set(case.minimize_overrides)}  # fmt: skip
     for field, args in named.items():

@@ -35,17 +35,35 @@ from jaxopt_lectures.registry import OptimizerSpec, Peer, Variant
 
 
 def scale_by_sign_sgd() -> optax.GradientTransformationExtraArgs:
-    """The sign-SGD direction, sign(g) per weight (no state, no learning rate)."""
+    """The sign-SGD direction, sign(g) per weight (no state, no learning rate).
+
+    Examples: see :func:`sign_sgd`, which is this followed by the learning rate.
+    """
 
     def update(updates, state, params=None, **extra_args):
         del params, extra_args
-        return base.leafwise(lambda g: (jnp.sign(g),), updates, n_out=1)[0], state
+        return base.leafwise(lambda g: (jnp.sign(g),), updates, n_out=1)[0], state  # d = sign(g)
 
     return base.extra_args_transformation(lambda params: optax.EmptyState(), update)
 
 
 def sign_sgd(learning_rate: Any) -> optax.GradientTransformationExtraArgs:
-    """Sign-SGD, ``w ← w − η sign(g)`` (Bernstein et al. 2018, alg. 1), η ≥ 0 or a schedule."""
+    """Sign-SGD, ``w ← w − η sign(g)`` (not in the lectures: ALGORITHMS.md §1's step on the signs of g).
+
+    Args:
+      learning_rate: η ≥ 0, a number, an array, a tracer or an optax schedule ``t ↦ η(t)``.
+
+    Examples:
+      >>> opt = sign_sgd(0.1)
+      >>> w = jnp.array([1.0, -2.0])
+      >>> updates, _ = opt.update(jnp.array([3.0, -0.5]), opt.init(w), w)
+      >>> [round(float(u), 6) for u in updates]
+      [-0.1, 0.1]
+
+    References:
+      Bernstein, Wang, Azizzadenesheli and Anandkumar (2018), signSGD: compressed optimisation for
+      non-convex problems, ICML, algorithm 1.
+    """
     base.check_learning_rate(learning_rate)
     return base.chain(scale_by_sign_sgd(), base.learning_rate_scale(learning_rate))
 
@@ -152,7 +170,7 @@ def test_a_bad_entry_is_refused_naming_it_and_leaves_the_registry_as_it_was(spec
 #: every test file that iterates the registry and keys its tests by entry name
 REGISTRY_WIDE = (
     "test_cases", "test_reference_loops", "test_transformations", "test_validation", "test_invariants",
-    "test_invariants_wrappers", "test_checkpoint_resume", "test_peers", "test_solve",
+    "test_invariants_wrappers", "test_checkpoint_resume", "test_peers", "test_solve", "test_docstrings",
 )  # fmt: skip
 
 
