@@ -180,7 +180,8 @@ register_case("momentum", Case(
     peer_hyperparameters=_runs({"": {"learning_rate": 0.05, "beta": 0.8}}, "optax.sgd", "torch.optim.SGD"),
 ))
 register_case("nesterov", Case(
-    reference=ref.nesterov_ref, reference_overrides={"learning_rate": 0.05}, flag_combinations={"beta0.5": {"beta": 0.5}},
+    reference=ref.nesterov_ref, reference_overrides={"learning_rate": 0.05},
+    flag_combinations={"beta0.5": {"beta": 0.5}},
     schedules={"lookahead": {}}, vmap_hyperparameter=("beta", (0.5, 0.8)),
     ranges={"learning_rate": NONNEGATIVE, "beta": DECAY},
     peer_hyperparameters=_runs({"": {"learning_rate": 0.05, "beta": 0.8}}, "optax.sgd", "torch.optim.SGD"),
@@ -251,7 +252,8 @@ register_case("adadelta", Case(
     transform_overrides={"eps": 1e-2}, vmap_hyperparameter=("rho", (0.5, 0.9)),
     ranges={"learning_rate": NONNEGATIVE, "rho": DECAY, "eps": NONNEGATIVE},
     minimize_lr_decay=0.999,  # as RMSProp's
-    peer_hyperparameters=_runs({"": {"learning_rate": 20.0, "rho": 0.8, "eps": 1e-4}}, "optax.adadelta", "torch.optim.Adadelta"),
+    peer_hyperparameters=_runs({"": {"learning_rate": 20.0, "rho": 0.8, "eps": 1e-4}},
+                               "optax.adadelta", "torch.optim.Adadelta"),
 ))
 register_case("adam", Case(
     reference=ref.adam_ref, reference_overrides={"learning_rate": 0.1, "eps": 1e-3},
@@ -265,11 +267,13 @@ register_case("adam", Case(
     schedules={"kingma_ba": {}, "eps_in_sqrt-no_bias_correction": {"eps_in_sqrt": True, "bias_correction": False}},
     vmap_hyperparameter=("b1", (0.5, 0.9)), ranges=_ADAM,
     # ε = 1e-8 moves the iterates by ~2e-9 where it sits; ε = 1e-3 pins the placement (test_peers)
-    peer_hyperparameters=_runs({"": _PEER_ADAM, "eps=1e-3": {**_PEER_ADAM, "eps": 1e-3}}, "optax.adam", "torch.optim.Adam"),
+    peer_hyperparameters=_runs({"": _PEER_ADAM, "eps=1e-3": {**_PEER_ADAM, "eps": 1e-3}},
+                               "optax.adam", "torch.optim.Adam"),
 ))
 register_case("adamax", Case(
     reference=ref.adamax_ref, reference_overrides={"learning_rate": 0.1, "eps": 1e-3},
-    flag_combinations={"b2_0.8": {"b2": 0.8}, "eps_in_max-b2_0.8": {"b2": 0.8, "eps_in_max": True}, "eps0": {"eps": 0.0}},
+    flag_combinations={"b2_0.8": {"b2": 0.8}, "eps_in_max-b2_0.8": {"b2": 0.8, "eps_in_max": True},
+                       "eps0": {"eps": 0.0}},
     schedules={"catalogue": {}}, vmap_hyperparameter=("b1", (0.5, 0.9)), ranges=_ADAM,
     peer_hyperparameters=_runs({"": {**_PEER_ADAM, "eps": 1e-3}}, "optax.adamax", "torch.optim.Adamax"),
 ))
@@ -341,7 +345,8 @@ register_case("rprop", Case(
     branches=_rprop_branches, vmap_hyperparameter=("eta_plus", (1.1, 1.5)),
     lr_is_initial_value=True, lr_schedule_refused=True,  # Δ₀
     ranges={
-        "learning_rate": NONNEGATIVE, "eta_minus": Range(0.0, 1.0, low_open=True), "eta_plus": Range(1.0, None, True, cap=3.0),
+        "learning_rate": NONNEGATIVE, "eta_minus": Range(0.0, 1.0, low_open=True),
+        "eta_plus": Range(1.0, None, low_open=True, cap=3.0),
         "min_step": NONNEGATIVE, "max_step": Range(0.0, float("inf"), high_open=False, cap=5.0),  # inf: no cap on Δ
     },
     choices={"variant": ("rprop-", "rprop+", "irprop-", "irprop+")}, ordered=(("min_step", "max_step"),),
@@ -367,7 +372,8 @@ register_case("delta_bar_delta", Case(
     flag_combinations={"theta0.3-phi0.3": {"theta": 0.3, "phi": 0.3}},
     branches=lambda kw: {"increase", "decrease", "unchanged"},
     vmap_hyperparameter=("kappa", (1e-3, 1e-2)), lr_is_initial_value=True, lr_schedule_refused=True,  # η₀
-    ranges={"learning_rate": NONNEGATIVE, "kappa": NONNEGATIVE, "phi": Range(0.0, 1.0, high_open=False), "theta": DECAY},
+    ranges={"learning_rate": NONNEGATIVE, "kappa": NONNEGATIVE, "phi": Range(0.0, 1.0, high_open=False),
+            "theta": DECAY},
     inactive={"phi": {}, "theta": {}},  # ḡ and g never disagree in sign in 3 steps, and ḡ enters only through that sign
 ))
 register_case("quickprop", Case(
@@ -376,7 +382,7 @@ register_case("quickprop", Case(
     branches=lambda kw: {"gd", "mu", "capped", "shrinking", "sign_change"},
     vmap_hyperparameter=("max_growth", (1.2, 1.75)),
     lr_is_initial_value=True,  # η sizes only the GD steps: the first, and after a step of exactly 0
-    ranges={"learning_rate": NONNEGATIVE, "max_growth": Range(0.0, None, True, cap=3.0)},
+    ranges={"learning_rate": NONNEGATIVE, "max_growth": Range(0.0, None, low_open=True, cap=3.0)},
 ))
 
 # --------------------------------------------------------------------------------------------
@@ -404,7 +410,8 @@ register_case("nonlinear_cg", Case(
 ))
 register_case("newton", Case(
     ranges={"damping": _DAMPING},
-    measured_steps={"rosenbrock": 6, "rosenbrock_100": 6, "beale": 47, "wood": 28, "powell_singular": 16, "logistic": 6},
+    measured_steps={"rosenbrock": 6, "rosenbrock_100": 6, "beale": 47, "wood": 28, "powell_singular": 16,
+                    "logistic": 6},
     bad_arguments=(({"damping": -1.0}, r"damping.*\[0"), ({"damping": float("nan")}, r"damping")),
 ))
 register_case("newton_cg", Case(
@@ -420,8 +427,8 @@ register_case("gauss_newton", Case(
     replicated_update={"pure": "jnp.linalg.lstsq (an SVD custom call)"},
 ))
 register_case("levenberg_marquardt", Case(
-    ranges={"damping": _DAMPING, "increase": Range(1.0, None, low_open=True), "decrease": Range(0.0, 1.0, low_open=True),
-            "cg_tol": _CG_TOL},
+    ranges={"damping": _DAMPING, "increase": Range(1.0, None, low_open=True),
+            "decrease": Range(0.0, 1.0, low_open=True), "cg_tol": _CG_TOL},
     inactive={
         "increase": {},  # every first trial lowers f: none rejected
         "cg_tol": {},  # unused when dense; matrix-free CG on 3 unknowns is exact

@@ -288,7 +288,7 @@ def test_tolerance_discriminates_variants(name, pinned, other, runs):
         gaps.append(np.max(np.abs(a - b) / np.maximum(np.abs(a), 1.0)))
         if gaps[-1] > 1e-6:
             return
-    raise AssertionError(f"{name}: variants {pinned!r} and {other!r} agree to {max(gaps):.1e} in every run of the pairs")
+    raise AssertionError(f"{name}: {pinned!r} and {other!r} agree to {max(gaps):.1e} in every run of the pairs")
 
 
 # --------------------------------------------------------------------------------------------

@@ -134,25 +134,29 @@ def test_registering_a_name_twice_is_refused_by_name():
     assert registry.get("sgd").factory is not sign_sgd
 
 
+def _bad(id: str, message: str, **fields: Any) -> Any:
+    """A spec with ``fields`` replaced that register refuses with ``message`` (a regex after the
+    entry's name, except where the name itself is bad)."""
+    who = "" if "name" in fields else r"optimizer 'sign_sgd': "
+    return pytest.param(_spec(**fields), who + message, id=id)
+
+
 BAD_SPECS = [
-    pytest.param(_spec(family=None), r"optimizer 'sign_sgd': missing required field\(s\) family", id="no-family"),
-    pytest.param(_spec(primitive=None, lecture=""), r"optimizer 'sign_sgd': missing required field\(s\) primitive, lecture",
-                 id="no-primitive-no-lecture"),
-    pytest.param(_spec(family="sign"), r"optimizer 'sign_sgd': family must be one of gd, .*; got 'sign'", id="unknown-family"),
-    pytest.param(_spec(variants={"momentum": Variant(kwargs={"beta": 0.9})}),
-                 r"optimizer 'sign_sgd': the factory rejects variant 'momentum' \{'beta': 0.9\}: .*beta",
-                 id="variant-with-an-argument-the-factory-lacks"),
-    pytest.param(_spec(variants={"uphill": Variant(kwargs={"learning_rate": -1.0})}),
-                 r"optimizer 'sign_sgd': the factory rejects variant 'uphill' .*learning_rate", id="variant-out-of-range"),
-    pytest.param(_spec(defaults={}), r"optimizer 'sign_sgd': the factory rejects its defaults \{\}", id="defaults-missing-the-rate"),
-    pytest.param(_spec(peers=(Peer("optax.sign", variant="signum"),)),
-                 r"optimizer 'sign_sgd': peer optax.sign matches unknown variant 'signum'", id="peer-unknown-variant"),
-    pytest.param(_spec(peers=(Peer("optax.sign", variant="sign", arguments={"momentum": "b1"}),)),
-                 r"optimizer 'sign_sgd': peer optax.sign names argument\(s\) \['momentum'\]", id="peer-unknown-argument"),
-    pytest.param(_spec(extra_args=("hessian",)), r"optimizer 'sign_sgd': unknown extra argument\(s\) \['hessian'\]",
-                 id="unknown-extra-argument"),
-    pytest.param(_spec(name="sign-sgd"), r"optimizer 'sign-sgd': name must be a Python identifier", id="name-not-an-identifier"),
-]  # fmt: skip
+    _bad("no-family", r"missing required field\(s\) family", family=None),
+    _bad("no-primitive-no-lecture", r"missing required field\(s\) primitive, lecture", primitive=None, lecture=""),
+    _bad("unknown-family", r"family must be one of gd, .*; got 'sign'", family="sign"),
+    _bad("variant-with-an-unknown-argument", r"the factory rejects variant 'momentum' \{'beta': 0.9\}: .*beta",
+         variants={"momentum": Variant(kwargs={"beta": 0.9})}),
+    _bad("variant-out-of-range", r"the factory rejects variant 'uphill' .*learning_rate",
+         variants={"uphill": Variant(kwargs={"learning_rate": -1.0})}),
+    _bad("defaults-missing-the-rate", r"the factory rejects its defaults \{\}", defaults={}),
+    _bad("peer-unknown-variant", r"peer optax.sign matches unknown variant 'signum'",
+         peers=(Peer("optax.sign", variant="signum"),)),
+    _bad("peer-unknown-argument", r"peer optax.sign names argument\(s\) \['momentum'\]",
+         peers=(Peer("optax.sign", variant="sign", arguments={"momentum": "b1"}),)),
+    _bad("unknown-extra-argument", r"unknown extra argument\(s\) \['hessian'\]", extra_args=("hessian",)),
+    _bad("name-not-an-identifier", r"optimizer 'sign-sgd': name must be a Python identifier", name="sign-sgd"),
+]
 
 
 @pytest.mark.parametrize(("spec", "message"), BAD_SPECS)

@@ -146,7 +146,11 @@ def _ours(fun, x0, name, peer, **kwargs):
 
 
 # one problem per peer in the default run (the others in the slow set)
-@pytest.mark.parametrize("problem", [pytest.param(p, marks=[] if p == "rosenbrock" else [pytest.mark.slow]) for p in SCIPY_PROBLEMS])
+SCIPY_DEFAULT_RUN = ("rosenbrock",)
+
+
+@pytest.mark.parametrize("problem", [pytest.param(p, marks=[] if p in SCIPY_DEFAULT_RUN else [pytest.mark.slow])
+                                     for p in SCIPY_PROBLEMS])  # fmt: skip
 @pytest.mark.parametrize(("name", "peer"), SCIPY_PEERS)
 def test_scipy_minimize_peers_reach_scipys_minima(name, peer, problem):
     """Every method whose registry peer is scipy.optimize.minimize (BFGS, L-BFGS-B, CG, Newton-CG)
