@@ -134,6 +134,30 @@ def test_registering_a_name_twice_is_refused_by_name():
     assert registry.get("sgd").factory is not sign_sgd
 
 
+def test_the_coverage_checks_name_an_entry_without_a_case_and_a_peer_without_a_comparison():
+    """test_cases and test_peers fail, naming the entry, for a registry entry without a case, a
+    case without an entry, and a peer neither compared by a pair nor by a test its case names."""
+    import test_cases
+    import test_peers
+
+    registry.register(_spec(peers=(Peer("optax.sgd", variant="sign"),)))
+    try:
+        with pytest.raises(AssertionError, match=r"registry entries without a case in tests/cases.py: \['sign_sgd'\]"):
+            test_cases.test_every_registry_entry_has_a_case()
+        cases.register_case("sign_sgd", cases.Case(reference=sign_sgd_ref))
+        cases.register_case("sign_sgd_unregistered", cases.Case())
+        try:
+            with pytest.raises(AssertionError, match=r"naming no registry entry: \['sign_sgd_unregistered'\]"):
+                test_cases.test_every_registry_entry_has_a_case()
+            with pytest.raises(AssertionError, match="sign_sgd: its peer optax.sgd runs in no pair here"):
+                test_peers.test_every_registry_peer_is_covered("sign_sgd")
+        finally:
+            cases.unregister_case("sign_sgd_unregistered")
+            cases.unregister_case("sign_sgd")
+    finally:
+        registry.unregister("sign_sgd")
+
+
 def _bad(id: str, message: str, **fields: Any) -> Any:
     """A spec with ``fields`` replaced that register refuses with ``message`` (a regex after the
     entry's name, except where the name itself is bad)."""
