@@ -4,12 +4,13 @@ For each optimizer (its registry defaults; ``--variants`` adds every registered 
 each problem size, one step ``(params, state) -> (params, state)`` is jitted with both buffers
 donated, the way a training loop runs it, and timed against, in the same process:
 
-* **optax** — optax's implementation of the same algorithm, where optax has one;
+* **optax** — optax's implementation of the same algorithm, where the registry names one as a
+  peer;
 * **roofline** — one fused elementwise jnp op (a sum of arrays into a donated output) that
   moves exactly the bytes the optimizer must move at least: read parameters, gradient and
   state, write parameters and state. It is what a perfectly fused update could reach;
 * **torch** — ``torch.optim``'s ``foreach`` and ``fused`` implementations where torch is
-  installed and implements the algorithm (a peer on the same CPU, timed ``step()``).
+  installed and the registry names a torch peer (a peer on the same CPU, timed ``step()``).
 
 Times are the minimum over ``--repeats`` steps after warm-up, the three JAX contenders
 interleaved round by round so that a noisy neighbour hits all of them alike. Ratios are what
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import inspect
 import math
 import sys
 import time
@@ -37,38 +39,39 @@ from jaxopt_lectures import registry
 
 warnings.filterwarnings("ignore", message=".*donated.*")
 
-# optax's implementation of each registered algorithm at the registry's default settings (the
-# arithmetic per element is what matters here; small constant differences such as optax's
-# initial accumulator of AdaGrad do not change the cost).
+FIRST_ORDER = [name for name, spec in registry.REGISTRY.items() if spec.first_order]
+
+
+def timing_peer(spec: registry.OptimizerSpec, library: str) -> registry.Peer | None:
+    """The registry peer of ``library`` the benchmark times against ``spec.make()``: the one that
+    matches the registry defaults (its variant adds no keyword arguments), else the first."""
+    peers = [p for p in spec.peers if p.library == library]
+    matching = [p for p in peers if p.variant is None or not spec.variants[p.variant].kwargs]
+    return (matching or peers or [None])[0]
+
+
+def peer_kwargs(spec: registry.OptimizerSpec, peer: registry.Peer) -> dict:
+    """The peer's keyword arguments at the registry defaults of the variant it matches."""
+    return peer.peer_kwargs(spec.variant_kwargs(peer.variant, **peer.kwargs))
+
+
+def timing_peers(library: str) -> dict[str, registry.Peer]:
+    """First-order name -> its timing peer of ``library``, for those that have one."""
+    peers = {name: timing_peer(registry.get(name), library) for name in FIRST_ORDER}
+    return {name: peer for name, peer in peers.items() if peer is not None}
+
+
+# optax's implementation of each registered algorithm, from the registry's peers, at the registry's
+# default settings (the arithmetic per element is what matters here; small constant differences
+# such as optax's initial accumulator of AdaGrad do not change the cost).
 OPTAX_PEERS = {
-    "sgd": lambda: optax.sgd(1e-3),
-    "momentum": lambda: optax.sgd(1e-3, momentum=0.9),
-    "nesterov": lambda: optax.sgd(1e-3, momentum=0.9, nesterov=True),
-    "adagrad": lambda: optax.adagrad(1e-2),
-    "rmsprop": lambda: optax.rmsprop(1e-3),
-    "adadelta": lambda: optax.adadelta(1.0),
-    "adam": lambda: optax.adam(1e-3),
-    "adamax": lambda: optax.adamax(1e-3),
-    "nadam": lambda: optax.nadam(1e-3),
-    "yogi": lambda: optax.yogi(1e-3),
-    "amsgrad": lambda: optax.amsgrad(1e-3),
-    "rprop": lambda: optax.rprop(1e-2),
+    name: (lambda spec=registry.get(name), peer=peer: peer.resolve()(**peer_kwargs(spec, peer)))
+    for name, peer in timing_peers("optax").items()
 }
 
-# torch.optim's implementation of each algorithm: (constructor name, kwargs, implementations).
-TORCH_PEERS = {
-    "sgd": ("SGD", {"lr": 1e-3}, ("foreach", "fused")),
-    "momentum": ("SGD", {"lr": 1e-3, "momentum": 0.9}, ("foreach", "fused")),
-    "nesterov": ("SGD", {"lr": 1e-3, "momentum": 0.9, "nesterov": True}, ("foreach", "fused")),
-    "adagrad": ("Adagrad", {"lr": 1e-2}, ("foreach", "fused")),
-    "rmsprop": ("RMSprop", {"lr": 1e-3}, ("foreach",)),
-    "adadelta": ("Adadelta", {"lr": 1.0}, ("foreach",)),
-    "adam": ("Adam", {"lr": 1e-3}, ("foreach", "fused")),
-    "adamax": ("Adamax", {"lr": 1e-3}, ("foreach",)),
-    "nadam": ("NAdam", {"lr": 1e-3}, ("foreach",)),
-    "amsgrad": ("Adam", {"lr": 1e-3, "amsgrad": True}, ("foreach", "fused")),
-    "rprop": ("Rprop", {"lr": 1e-2}, ("foreach",)),
-}
+# torch.optim's implementation of each algorithm, from the registry's peers: name -> the Peer (its
+# foreach implementation is timed, and its fused one where torch's class has one).
+TORCH_PEERS = timing_peers("torch")
 
 
 def make_params(shapes: list[int], dtype=jnp.float32, seed: int = 0) -> list[jax.Array]:
@@ -154,14 +157,16 @@ def torch_times(name: str, shapes: list[int], repeats: int) -> dict:
         return {}
     if name not in TORCH_PEERS:
         return {}
-    ctor, kwargs, impls = TORCH_PEERS[name]
+    peer = TORCH_PEERS[name]
+    ctor, kwargs = peer.resolve(), peer_kwargs(registry.get(name), peer)
+    impls = ("foreach", "fused") if "fused" in inspect.signature(ctor).parameters else ("foreach",)
     out = {}
     for impl in impls:
         params = [torch.randn(n, dtype=torch.float32, requires_grad=True) for n in shapes]
         for p in params:
             p.grad = torch.randn_like(p)
         try:
-            opt = getattr(torch.optim, ctor)(params, **kwargs, **{impl: True})
+            opt = ctor(params, **kwargs, **{impl: True})
             for _ in range(3):
                 opt.step()
         except (RuntimeError, TypeError, ValueError) as err:  # implementation not on this CPU build
@@ -230,7 +235,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-torch", action="store_true")
     args = parser.parse_args(argv)
 
-    names = [s for s in args.only.split(",") if s] or list(registry.REGISTRY)
+    names = [s for s in args.only.split(",") if s] or FIRST_ORDER
     cases = []
     for size in [int(float(s)) for s in args.sizes.split(",") if s]:
         cases.append((f"{size:.0e}", [size]))

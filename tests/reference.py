@@ -3,9 +3,9 @@
 Written from ALGORITHMS.md and the lectures it cites, not from the JAX code: each function is the
 textbook loop a student would type after the lecture, one array operation per formula line, and
 per-element ``for i`` loops with explicit ``if``/``else`` branches wherever the lecture's rule
-branches per weight (Rprop, Quickprop, the delta rules). ``tests/test_reference_loops.py`` checks
-that every optimizer and lecture variant of ``jaxopt_lectures`` reproduces these iterates in
-float64.
+branches per weight (Rprop, Quickprop, the delta rules). Each registry entry's case
+(``tests/cases.py``) names its loop, and ``tests/test_reference_loops.py`` checks that every
+optimizer and lecture variant of ``jaxopt_lectures`` reproduces these iterates in float64.
 
 Conventions shared by every ``<name>_ref``:
 
@@ -30,7 +30,6 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "REFERENCES",
     "adadelta_ref",
     "adagrad_ref",
     "adam_ref",
@@ -673,23 +672,3 @@ def quickprop_ref(
         dw_prev = dw
         ws.append(w.copy())
     return ws
-
-
-#: registry name -> reference loop (tests check this covers the whole registry)
-REFERENCES: dict[str, Callable[..., list[np.ndarray]]] = {
-    "sgd": sgd_ref,
-    "momentum": momentum_ref,
-    "nesterov": nesterov_ref,
-    "adagrad": adagrad_ref,
-    "rmsprop": rmsprop_ref,
-    "adadelta": adadelta_ref,
-    "adam": adam_ref,
-    "adamax": adamax_ref,
-    "nadam": nadam_ref,
-    "yogi": yogi_ref,
-    "amsgrad": amsgrad_ref,
-    "rprop": rprop_ref,
-    "delta_delta": delta_delta_ref,
-    "delta_bar_delta": delta_bar_delta_ref,
-    "quickprop": quickprop_ref,
-}

@@ -27,6 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import cases
 from jaxopt_lectures import registry
 
 
@@ -183,26 +184,11 @@ def _float_hyperparameters(spec, kwargs):
     return {k: v for k, v in merged.items() if isinstance(v, float)}
 
 
-# Injected floats whose change does not show within 3 steps on test_inject_hyperparams' problem
-# (f = Σ (x − 1)² + x⁴/4 from x = (0.5, −1, 2)) because the branch they enter is never taken:
-# (optimizer, argument) -> the variant keywords for which that holds.
-_INACTIVE_ON_THE_TEST_PROBLEM = {
-    ("amsgrad", "b2"): {"max_of": "corrected"},  # |g| shrinks: max(v̂max, v̂) stays v̂₁ = g₁² for any β2
-    ("rprop", "eta_minus"): {},  # no gradient changes sign in 3 steps: Δ only grows …
-    ("rprop", "min_step"): {},  # … so it never meets Δmin,
-    ("rprop", "max_step"): {},  # and 0.01·1.2ᵗ stays far below Δmax
-    ("delta_bar_delta", "phi"): {},  # ḡ and g never disagree in sign in 3 steps …
-    ("delta_bar_delta", "theta"): {},  # … and ḡ enters only through that sign
-    ("levenberg_marquardt", "increase"): {},  # every first trial lowers f: none rejected
-    ("levenberg_marquardt", "cg_tol"): {},  # unused when dense; matrix-free CG on 3 unknowns is exact
-    # MINPACK's trust region sets μ by its own search from Δ: the lecture's μ₀ and ÷ factor are unused
-    ("levenberg_marquardt", "damping"): {"damping_rule": "trust_region"},
-    ("levenberg_marquardt", "decrease"): {"damping_rule": "trust_region"},
-}
-
-
 def _inactive(name, kwargs, arg):
-    condition = _INACTIVE_ON_THE_TEST_PROBLEM.get((name, arg))
+    """An injected float whose change cannot show within 3 steps on test_inject_hyperparams' problem
+    (f = Σ (x − 1)² + x⁴/4 from x = (0.5, −1, 2)), because the branch it enters is never taken for
+    these variant keywords: the case's ``inactive`` says which and why (tests/cases.py)."""
+    condition = cases.CASES[name].inactive.get(arg)
     return condition is not None and all(kwargs.get(k) == v for k, v in condition.items())
 
 
@@ -234,7 +220,7 @@ def test_inject_hyperparams_works_under_jit(name, kwargs):
     # Every other injected float, changed in the state, changes the next three steps of the same
     # compiled program — or, for a value the state copies at init (AdaGrad's and Yogi's s₀,
     # Levenberg–Marquardt's μ₀), a state initialised with it does — unless this problem never
-    # takes the branch it enters (_INACTIVE_ON_THE_TEST_PROBLEM says why).
+    # takes the branch it enters (the case's ``inactive`` says why).
     def three_steps(s):
         p = params
         for _ in range(3):
@@ -244,9 +230,9 @@ def test_inject_hyperparams_works_under_jit(name, kwargs):
     unchanged = three_steps(tx.init(params))
     wrong = []
     for arg in sorted(set(state.hyperparams) - {"learning_rate"}):
-        low, high, _, _ = _RANGES[arg]
+        r = cases.CASES[name].ranges[arg]
         value = float(state.hyperparams[arg])
-        changed = _rescaled(arg, value, 3.0) if value != low else (0.5 if high == 1.0 else 1.0)
+        changed = _rescaled(r, value, 3.0) if value != r.low else (0.5 if r.high == 1.0 else 1.0)
         moved = tx.init(params)
         moved.hyperparams[arg] = jnp.asarray(changed, moved.hyperparams[arg].dtype)
         reinitialised = optax.inject_hyperparams(spec.factory, static_args=static)(**{**merged, arg: changed})
@@ -297,7 +283,7 @@ def test_a_nan_gradient_is_not_swallowed_and_traced_eps_agrees(name, eps):
     traced = np.asarray(jax.jit(update)(eps))
     assert np.isnan(concrete[0]) and np.isnan(traced[0])
     assert np.isfinite(concrete[1:]).all()
-    assert concrete[2] == 0.0 or name == "yogi"  # yogi moves a dead coordinate by design (test_validation)
+    assert concrete[2] == 0.0 or cases.CASES[name].moves_dead_coordinate  # (Yogi's m₀, v₀ > 0)
     np.testing.assert_allclose(traced, concrete, rtol=1e-12)
 
 
@@ -330,13 +316,6 @@ def test_a_line_search_sums_the_slope_of_16_bit_leaves_in_float32():
 # --------------------------------------------------------------------------------------------
 
 _F32 = jax.tree.map(lambda x: x.astype(jnp.float32), TREES["dict"])
-
-# Where the exact result lies beyond float32 its rounding is ±∞, which is right, not a defect; the
-# update and the state are then only required to be free of NaN.
-_BEYOND_FLOAT32 = {
-    # the rate η ← η + γ g(t) g(t−1) ≈ γ g² = 1e56 and the step η g ≈ γ g³ = 1e86 for g = 1e30
-    ("delta_delta", "1e30"),
-}
 
 
 def _scaled_problem(scale, center):
@@ -416,7 +395,10 @@ def test_finite_inputs_give_finite_outputs(name, kwargs):
             value = f0 * jnp.float32((1.0, 0.9, 1.1)[k])
             p, state, updates = step(p, state, scale, center, g, value)
             when = f"at update {k + 1} with gradients of scale {label}"
-            _assert_finite_outputs(updates, state, x0, initial, when, nan_free_only=(name, label) in _BEYOND_FLOAT32)
+            # where the exact result lies beyond float32 its rounding is ±∞, which is right, not a
+            # defect (the case's ``beyond_float32``): the update and state need only be free of NaN
+            beyond = label in cases.CASES[name].beyond_float32
+            _assert_finite_outputs(updates, state, x0, initial, when, nan_free_only=beyond)
             assert tree_signature(state) == tree_signature(initial), when
             if not first_order:
                 assert all(bool(jnp.all(jnp.isfinite(x))) for x in jax.tree.leaves(p)), when
@@ -425,18 +407,6 @@ def test_finite_inputs_give_finite_outputs(name, kwargs):
 # --------------------------------------------------------------------------------------------
 # Property: drawn hyperparameters and tree shapes
 # --------------------------------------------------------------------------------------------
-
-# Valid ranges (low, high, low_open, high_open; high None = +∞) of every float hyperparameter: the
-# first-order ones as test_validation states them, the curvature methods' here.
-from test_validation import RANGES as _FIRST_ORDER_RANGES  # noqa: E402
-
-_RANGES = {
-    **_FIRST_ORDER_RANGES,
-    "damping": (0.0, None, False, True),
-    "increase": (1.0, None, True, True),
-    "decrease": (0.0, 1.0, True, True),
-    "cg_tol": (0.0, None, True, True),
-}
 
 
 def _float_arguments(name, kwargs):
@@ -449,11 +419,11 @@ def _float_arguments(name, kwargs):
     return merged
 
 
-def _rescaled(arg, value, factor):
+def _rescaled(r, value, factor):
     """``value`` moved by ``factor`` ∈ [0.1, 10] inside the argument's valid range: a decay β in
     (0, 1) by its odds β/(1 − β), a factor above 1 (η⁺, μ's increase) by its excess over 1, the
     rest (rates, ε, bounds) by itself. A value at the low end (a zero default) stays."""
-    low, high, _, _ = _RANGES[arg]
+    low, high = r.low, r.high
     if value == low:
         return value
     if high == 1.0:
@@ -463,9 +433,9 @@ def _rescaled(arg, value, factor):
 
 
 def test_every_float_hyperparameter_has_a_range():
-    """A new float argument must get a range here (or in test_validation) to be drawn."""
+    """A new float argument must get a range in its case (tests/cases.py) to be drawn."""
     for case in CASES:
-        missing = set(_float_arguments(*case.values)) - set(_RANGES)
+        missing = set(_float_arguments(*case.values)) - set(cases.CASES[case.values[0]].ranges)
         assert not missing, f"{case.id}: no range for {sorted(missing)}"
 
 
@@ -484,7 +454,8 @@ def _trees(draw):
 
 
 def _drawn_case_runs(data, name, kwargs):
-    drawn = {arg: _rescaled(arg, value, 10.0 ** data.draw(st.floats(-1.0, 1.0), label=arg))
+    ranges = cases.CASES[name].ranges
+    drawn = {arg: _rescaled(ranges[arg], value, 10.0 ** data.draw(st.floats(-1.0, 1.0), label=arg))
              for arg, value in _float_arguments(name, kwargs).items()}  # fmt: skip
     params = data.draw(_trees(), label="params")
     opt = optax.with_extra_args_support(registry.get(name).make(**{**kwargs, **drawn}))

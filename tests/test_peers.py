@@ -1,8 +1,14 @@
 """Peer equality: our optimizers give the SAME parameter sequence as torch.optim / optax.
 
-Where ``registry.get(name).peers`` says another library computes the same iterates with some
-flags, this file runs both for ``STEPS`` = 30 steps in float64 on one small, non-trivial problem
-and compares the whole parameter trajectory, not just the end point.
+The pairs are generated from the registry: for every ``Peer`` of every entry in torch or optax,
+and every run its case gives hyperparameters for (``cases.CASES[name].peer_hyperparameters``,
+tests/cases.py), ours is ``spec.make_variant(peer.variant, **peer.kwargs, **hyperparameters)`` and
+theirs ``peer.resolve()`` called with ``peer.peer_kwargs`` of the same keyword arguments. Both
+run for ``STEPS`` = 30 steps in float64 on one small, non-trivial problem and the whole parameter
+trajectory is compared, not just the end point. A peer the registry names and no pair here runs
+must be compared by a test its case names (the curvature methods', whose extra arguments are set
+up in test_second_order_convergence.py and test_nist.py); ``test_every_registry_peer_is_covered``
+checks that.
 
 The problem is a rotated, anisotropic quadratic plus a quartic in 5 dimensions,
 
@@ -31,15 +37,18 @@ where torch is not installed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import importlib
+import itertools
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
 
-import jaxopt_lectures as jl
+import cases
+from jaxopt_lectures import registry
 
 STEPS = 30
 RTOL = 1e-10  # round-off only, see the module docstring
@@ -98,10 +107,10 @@ def run_ours(opt: optax.GradientTransformation, steps: int = STEPS, dtype: Any =
 
 
 def run_torch(make: Callable, steps: int = STEPS, dtype: str = "float64"):
-    """``make(torch.optim, [p])`` stepped on the problem; returns (trajectory, optimizer, p)."""
+    """``make([p])``, a torch optimizer, stepped on the problem; returns (trajectory, optimizer, p)."""
     torch = pytest.importorskip("torch")
     p = torch.tensor(W0, dtype=getattr(torch, dtype), requires_grad=True)
-    opt = make(torch.optim, [p])
+    opt = make([p])
     traj = [p.detach().numpy().copy()]
     for _ in range(steps):
         p.grad = torch.from_numpy(grad_np(p.detach().numpy().copy()))
@@ -127,97 +136,61 @@ def assert_same_trajectory(ours: np.ndarray, peer: np.ndarray, rtol: float = RTO
 
 
 # --------------------------------------------------------------------------------------------
-# torch.optim pairs
+# The pairs, from the registry's peers and the cases' hyperparameters
 # --------------------------------------------------------------------------------------------
 
-# Rprop's Δ₀, η⁻, η⁺, Δmin, Δmax: Δ both grows to Δmax and shrinks to Δmin within 30 steps.
-RPROP_ARGS = (0.05, 0.4, 1.3, 1e-3, 0.1)
 
-# (id "torch.<Class>(flags)~<our name>(flags)", our optimizer factory,
-#  make(torch.optim, params) -> torch optimizer)
-TORCH_PAIRS = [
-    # torch.optim.SGD(lr) ↔ sgd(lr); lr·λmax = 1.5 oscillates across the steep direction.
-    ("torch.SGD(lr)~sgd", lambda: jl.sgd(0.15), lambda o, p: o.SGD(p, lr=0.15)),
-    # SGD(momentum=β) ↔ momentum(form='classic'): v ← βv − ηg with constant η.
-    (
-        "torch.SGD(momentum)~momentum(classic)",
-        lambda: jl.momentum(0.05, beta=0.8, form="classic"),
-        lambda o, p: o.SGD(p, lr=0.05, momentum=0.8),
-    ),
-    # SGD(momentum=β, nesterov=True) ↔ nesterov: torch's parameters are our look-ahead points.
-    (
-        "torch.SGD(momentum,nesterov)~nesterov",
-        lambda: jl.nesterov(0.05, beta=0.8),
-        lambda o, p: o.SGD(p, lr=0.05, momentum=0.8, nesterov=True),
-    ),
-    # Adagrad(lr, eps, initial_accumulator_value=0) ↔ adagrad(eps_in_sqrt=False): η g/(√s + ε).
-    (
-        "torch.Adagrad~adagrad(eps_in_sqrt=False)",
-        lambda: jl.adagrad(0.8, eps=1e-3, eps_in_sqrt=False),
-        lambda o, p: o.Adagrad(p, lr=0.8, eps=1e-3, initial_accumulator_value=0.0),
-    ),
-    # RMSprop(alpha=γ, eps) ↔ rmsprop(decay=γ, eps_in_sqrt=False): η g/(√s + ε).
-    (
-        "torch.RMSprop~rmsprop(eps_in_sqrt=False)",
-        lambda: jl.rmsprop(0.05, decay=0.9, eps=1e-3, eps_in_sqrt=False),
-        lambda o, p: o.RMSprop(p, lr=0.05, alpha=0.9, eps=1e-3),
-    ),
-    # RMSprop(centered=True) ↔ rmsprop(centered=True, eps_in_sqrt=False): divide by √(s − m̄²) + ε.
-    (
-        "torch.RMSprop(centered)~rmsprop(centered,eps_in_sqrt=False)",
-        lambda: jl.rmsprop(0.02, decay=0.9, eps=1e-3, eps_in_sqrt=False, centered=True),
-        lambda o, p: o.RMSprop(p, lr=0.02, alpha=0.9, eps=1e-3, centered=True),
-    ),
-    # RMSprop(momentum=0.9) ↔ rmsprop(momentum=0.9, eps_in_sqrt=False): v ← αv − η g/(√s+ε).
-    (
-        "torch.RMSprop(momentum)~rmsprop(momentum,eps_in_sqrt=False)",
-        lambda: jl.rmsprop(0.01, decay=0.9, eps=1e-3, eps_in_sqrt=False, momentum=0.9),
-        lambda o, p: o.RMSprop(p, lr=0.01, alpha=0.9, eps=1e-3, momentum=0.9),
-    ),
-    # RMSprop(centered=True, momentum=0.9) ↔ rmsprop(centered=True, momentum=0.9, eps_in_sqrt=False).
-    (
-        "torch.RMSprop(centered,momentum)~rmsprop(centered,momentum,eps_in_sqrt=False)",
-        lambda: jl.rmsprop(0.01, decay=0.9, eps=1e-3, eps_in_sqrt=False, centered=True, momentum=0.9),
-        lambda o, p: o.RMSprop(p, lr=0.01, alpha=0.9, eps=1e-3, centered=True, momentum=0.9),
-    ),
-    # Adadelta(lr, rho, eps) ↔ adadelta(lr, rho, eps) (ε inside both roots, as Zeiler).
-    (
-        "torch.Adadelta~adadelta",
-        lambda: jl.adadelta(20.0, rho=0.8, eps=1e-4),
-        lambda o, p: o.Adadelta(p, lr=20.0, rho=0.8, eps=1e-4),
-    ),
-    # Adam ↔ adam (defaults: ε outside the root, bias-corrected); non-default β2.
-    (
-        "torch.Adam~adam",
-        lambda: jl.adam(0.1, b1=0.8, b2=0.99, eps=1e-8),
-        lambda o, p: o.Adam(p, lr=0.1, betas=(0.8, 0.99), eps=1e-8),
-    ),
-    # Adam(amsgrad=True) ↔ amsgrad(max_of='raw'): max of the raw v, bias-corrected afterwards.
-    (
-        "torch.Adam(amsgrad)~amsgrad(max_of=raw)",
-        lambda: jl.amsgrad(0.1, b1=0.8, b2=0.99, eps=1e-8, max_of="raw"),
-        lambda o, p: o.Adam(p, lr=0.1, betas=(0.8, 0.99), eps=1e-8, amsgrad=True),
-    ),
-    # Adamax ↔ adamax(eps_in_max=True): u ← max(β2u, |g| + ε), step m/u.
-    (
-        "torch.Adamax~adamax(eps_in_max=True)",
-        lambda: jl.adamax(0.1, b1=0.8, b2=0.99, eps=1e-3, eps_in_max=True),
-        lambda o, p: o.Adamax(p, lr=0.1, betas=(0.8, 0.99), eps=1e-3),
-    ),
-    # Rprop(lr, etas, step_sizes) ↔ rprop(variant='irprop-'): on a sign change shrink Δ and skip.
-    # test_rprop_branches_exercised_and_equal_to_torch checks every branch is taken with these.
-    (
-        "torch.Rprop~rprop(irprop-)",
-        lambda: jl.rprop(*RPROP_ARGS, variant="irprop-"),
-        lambda o, p: o.Rprop(p, lr=RPROP_ARGS[0], etas=RPROP_ARGS[1:3], step_sizes=RPROP_ARGS[3:]),
-    ),
-]
+class Pair(NamedTuple):
+    """One run of our optimizer ``name`` against its registry ``peer``."""
+
+    name: str
+    peer: registry.Peer
+    hyperparameters: Mapping[str, Any]
+
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        """Our keyword arguments: the registry defaults, the peer's variant and kwargs, the run's."""
+        return registry.get(self.name).variant_kwargs(self.peer.variant, **{**self.peer.kwargs, **self.hyperparameters})
+
+    def ours(self) -> optax.GradientTransformation:
+        return registry.get(self.name).factory(**self.kwargs)
+
+    def theirs(self, *params: Any) -> Any:
+        """The peer's optimizer (torch's takes the parameters first)."""
+        return self.peer.resolve()(*params, **self.peer.peer_kwargs(self.kwargs))
 
 
-@pytest.mark.parametrize(("ours", "peer"), [pytest.param(o, t, id=i) for i, o, t in TORCH_PAIRS])
-def test_same_iterates_as_torch(ours, peer):
-    theirs, _, _ = run_torch(peer)
-    mine, _ = run_ours(ours())
+def pairs(library: str) -> list:
+    """A test parameter per (entry, peer of ``library``, run of its case)."""
+    out = []
+    for name, spec in registry.REGISTRY.items():
+        for peer in spec.peers:
+            if peer.library != library:
+                continue
+            for label, hyperparameters in cases.CASES[name].peer_hyperparameters.get(peer.target, {}).items():
+                runs = f"{peer.variant}, {label}" if label else peer.variant
+                out.append(pytest.param(Pair(name, peer, hyperparameters), id=f"{peer.target}~{name}({runs})"))
+    return out
+
+
+TORCH_PAIRS, OPTAX_PAIRS = pairs("torch"), pairs("optax")
+
+
+def main_pair(name: str, target: str) -> Pair:
+    """The main run (label "") of ``name`` against its peer ``target``."""
+    peer = next(p for p in registry.get(name).peers if p.target == target)
+    return Pair(name, peer, cases.CASES[name].peer_hyperparameters[target][""])
+
+
+# --------------------------------------------------------------------------------------------
+# torch.optim
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pair", TORCH_PAIRS)
+def test_same_iterates_as_torch(pair):
+    theirs, _, _ = run_torch(pair.theirs)
+    mine, _ = run_ours(pair.ours())
     assert_same_trajectory(mine, theirs)
 
 
@@ -225,9 +198,11 @@ def test_rprop_branches_exercised_and_equal_to_torch():
     """Rprop ↔ torch.optim.Rprop(lr, etas, step_sizes) with every branch taken: grow (Δ·η⁺, and
     clipped at Δmax), shrink on a sign flip (Δ·η⁻, and clipped at Δmin) with the step skipped
     and the gradient forgotten, and 'unchanged' on the step after a forgotten gradient."""
-    lr, eta_minus, eta_plus, lo, hi = RPROP_ARGS
-    theirs, topt, p = run_torch(lambda o, q: o.Rprop(q, lr=lr, etas=(eta_minus, eta_plus), step_sizes=(lo, hi)))
-    mine, states = run_ours(jl.rprop(*RPROP_ARGS, variant="irprop-"))
+    pair = main_pair("rprop", "torch.optim.Rprop")
+    assert pair.kwargs["variant"] == "irprop-"
+    lo, hi = pair.kwargs["min_step"], pair.kwargs["max_step"]
+    theirs, topt, p = run_torch(pair.theirs)
+    mine, states = run_ours(pair.ours())
     assert_same_trajectory(mine, theirs)
 
     steps = np.array([np.asarray(s[0].step_size) for s in states])  # Δ after each update
@@ -258,108 +233,23 @@ def test_float32_smoke_adam_vs_torch():
     parameters of size ~1 (Adam's step is bounded by about η, so errors are not amplified).
     Observed: ~1 ulp (1.2e-7). The float64 tests pin the formula; this one checks dtype handling.
     """
-    theirs, _, _ = run_torch(lambda o, p: o.Adam(p, lr=0.1, betas=(0.8, 0.99), eps=1e-8), dtype="float32")
-    mine, states = run_ours(jl.adam(0.1, b1=0.8, b2=0.99, eps=1e-8), dtype=np.float32)
+    pair = main_pair("adam", "torch.optim.Adam")
+    theirs, _, _ = run_torch(pair.theirs, dtype="float32")
+    mine, states = run_ours(pair.ours(), dtype=np.float32)
     assert theirs.dtype == mine.dtype == np.float32
     assert all(leaf.dtype == jnp.float32 for leaf in (states[-1][0].mu, states[-1][0].nu))
     assert_same_trajectory(mine, theirs, rtol=1e-5, atol=1e-6)
 
 
 # --------------------------------------------------------------------------------------------
-# optax pairs
+# optax
 # --------------------------------------------------------------------------------------------
 
-# (id "optax.<name>(flags)~<our name>(flags)", our optimizer factory, optax optimizer factory)
-OPTAX_PAIRS = [
-    # optax.sgd ↔ sgd.
-    ("optax.sgd~sgd", lambda: jl.sgd(0.15), lambda: optax.sgd(0.15)),
-    # optax.sgd(momentum) ↔ momentum(form='classic'); optax traces g then scales by −η, we the reverse.
-    (
-        "optax.sgd(momentum)~momentum(classic)",
-        lambda: jl.momentum(0.05, beta=0.8, form="classic"),
-        lambda: optax.sgd(0.05, momentum=0.8),
-    ),
-    # optax.sgd(momentum, nesterov=True) ↔ nesterov.
-    (
-        "optax.sgd(nesterov)~nesterov",
-        lambda: jl.nesterov(0.05, beta=0.8),
-        lambda: optax.sgd(0.05, momentum=0.8, nesterov=True),
-    ),
-    # optax.adagrad(initial_accumulator_value=0.1, eps) ↔ adagrad(eps_in_sqrt=True, initial_accumulator=0.1).
-    (
-        "optax.adagrad~adagrad(eps_in_sqrt,s0=0.1)",
-        lambda: jl.adagrad(0.8, eps=1e-3, eps_in_sqrt=True, initial_accumulator=0.1),
-        lambda: optax.adagrad(0.8, initial_accumulator_value=0.1, eps=1e-3),
-    ),
-    # optax.rmsprop ↔ rmsprop(eps_in_sqrt=True): η g/√(s + ε).
-    (
-        "optax.rmsprop~rmsprop(eps_in_sqrt)",
-        lambda: jl.rmsprop(0.05, decay=0.9, eps=1e-3, eps_in_sqrt=True),
-        lambda: optax.rmsprop(0.05, decay=0.9, eps=1e-3),
-    ),
-    # optax.rmsprop(eps_in_sqrt=False) ↔ rmsprop(eps_in_sqrt=False) (optax's torch-compatible flag).
-    (
-        "optax.rmsprop(eps_in_sqrt=False)~rmsprop(eps_in_sqrt=False)",
-        lambda: jl.rmsprop(0.05, decay=0.9, eps=1e-3, eps_in_sqrt=False),
-        lambda: optax.rmsprop(0.05, decay=0.9, eps=1e-3, eps_in_sqrt=False),
-    ),
-    # optax.rmsprop(centered=True) ↔ rmsprop(centered=True): η g/√(s − m̄² + ε).
-    (
-        "optax.rmsprop(centered)~rmsprop(centered)",
-        lambda: jl.rmsprop(0.02, decay=0.9, eps=1e-3, centered=True),
-        lambda: optax.rmsprop(0.02, decay=0.9, eps=1e-3, centered=True),
-    ),
-    # optax.rmsprop(momentum, nesterov=True) ↔ rmsprop(momentum, nesterov=True) (L2's variant).
-    (
-        "optax.rmsprop(momentum,nesterov)~rmsprop(momentum,nesterov)",
-        lambda: jl.rmsprop(0.01, decay=0.9, eps=1e-3, momentum=0.9, nesterov=True),
-        lambda: optax.rmsprop(0.01, decay=0.9, eps=1e-3, momentum=0.9, nesterov=True),
-    ),
-    # optax.adadelta ↔ adadelta.
-    (
-        "optax.adadelta~adadelta",
-        lambda: jl.adadelta(20.0, rho=0.8, eps=1e-4),
-        lambda: optax.adadelta(20.0, rho=0.8, eps=1e-4),
-    ),
-    # optax.adam ↔ adam.
-    (
-        "optax.adam~adam",
-        lambda: jl.adam(0.1, b1=0.8, b2=0.99, eps=1e-8),
-        lambda: optax.adam(0.1, b1=0.8, b2=0.99, eps=1e-8),
-    ),
-    # optax.adamax ↔ adamax(eps_in_max=True).
-    (
-        "optax.adamax~adamax(eps_in_max=True)",
-        lambda: jl.adamax(0.1, b1=0.8, b2=0.99, eps=1e-3, eps_in_max=True),
-        lambda: optax.adamax(0.1, b1=0.8, b2=0.99, eps=1e-3),
-    ),
-    # optax.nadam ↔ nadam(correction='dozat'): m̄ = β1 m/(1−β1ᵗ⁺¹) + (1−β1) g/(1−β1ᵗ).
-    (
-        "optax.nadam~nadam(dozat)",
-        lambda: jl.nadam(0.1, b1=0.8, b2=0.99, eps=1e-8, correction="dozat"),
-        lambda: optax.nadam(0.1, b1=0.8, b2=0.99, eps=1e-8),
-    ),
-    # optax.yogi ↔ yogi with both libraries' defaults (β1 0.9, β2 0.999, ε 1e-3, v₀ = m₀ = 1e-6).
-    ("optax.yogi~yogi(defaults)", lambda: jl.yogi(0.1), lambda: optax.yogi(0.1)),
-    # optax.yogi ↔ yogi with non-default betas and ε.
-    (
-        "optax.yogi(b2=0.99)~yogi(b2=0.99)",
-        lambda: jl.yogi(0.1, b1=0.8, b2=0.99, eps=1e-4),
-        lambda: optax.yogi(0.1, b1=0.8, b2=0.99, eps=1e-4),
-    ),
-    # optax.amsgrad ↔ amsgrad(max_of='corrected'): max of the bias-corrected v̂.
-    (
-        "optax.amsgrad~amsgrad(max_of=corrected)",
-        lambda: jl.amsgrad(0.1, b1=0.8, b2=0.99, eps=1e-8, max_of="corrected"),
-        lambda: optax.amsgrad(0.1, b1=0.8, b2=0.99, eps=1e-8),
-    ),
-]
 
-
-@pytest.mark.parametrize(("ours", "peer"), [pytest.param(o, t, id=i) for i, o, t in OPTAX_PAIRS])
-def test_same_iterates_as_optax(ours, peer):
-    theirs, _ = run_ours(peer())
-    mine, _ = run_ours(ours())
+@pytest.mark.parametrize("pair", OPTAX_PAIRS)
+def test_same_iterates_as_optax(pair):
+    theirs, _ = run_ours(pair.theirs())
+    mine, _ = run_ours(pair.ours())
     assert_same_trajectory(mine, theirs)
 
 
@@ -367,77 +257,69 @@ def test_same_iterates_as_optax(ours, peer):
 # The tolerance is tight enough to tell the lecture variants apart
 # --------------------------------------------------------------------------------------------
 
-# (id, the peer-equal flags, the other flags) for a few variant switches the pairs above rely on.
-VARIANT_SWITCHES = [
-    (
-        "adagrad eps_in_sqrt",
-        lambda: jl.adagrad(0.8, eps=1e-3, eps_in_sqrt=False),
-        lambda: jl.adagrad(0.8, eps=1e-3, eps_in_sqrt=True),
-    ),
-    (
-        "rmsprop eps_in_sqrt",
-        lambda: jl.rmsprop(0.05, decay=0.9, eps=1e-3, eps_in_sqrt=False),
-        lambda: jl.rmsprop(0.05, decay=0.9, eps=1e-3, eps_in_sqrt=True),
-    ),
-    (
-        "amsgrad max_of",
-        lambda: jl.amsgrad(0.1, b1=0.8, b2=0.99, eps=1e-8, max_of="raw"),
-        lambda: jl.amsgrad(0.1, b1=0.8, b2=0.99, eps=1e-8, max_of="corrected"),
-    ),
-    (
-        "adamax eps_in_max",
-        lambda: jl.adamax(0.1, b1=0.8, b2=0.99, eps=1e-3, eps_in_max=True),
-        lambda: jl.adamax(0.1, b1=0.8, b2=0.99, eps=1e-3, eps_in_max=False),
-    ),
-    (
-        "nadam correction",
-        lambda: jl.nadam(0.1, b1=0.8, b2=0.99, eps=1e-8, correction="dozat"),
-        lambda: jl.nadam(0.1, b1=0.8, b2=0.99, eps=1e-8, correction="adam"),
-    ),
-    (
-        "rprop variant",
-        lambda: jl.rprop(0.05, eta_minus=0.4, eta_plus=1.3, min_step=1e-3, max_step=0.3, variant="irprop-"),
-        lambda: jl.rprop(0.05, eta_minus=0.4, eta_plus=1.3, min_step=1e-3, max_step=0.3, variant="rprop-"),
-    ),
-]
+
+def _variant_switches() -> list:
+    """(name, a variant a peer pins, another registered variant that needs no extra argument, the
+    hyperparameters of every run of the pinned variant's pairs)."""
+    runs: dict[tuple[str, str], list] = {}
+    for pair in (p.values[0] for p in [*TORCH_PAIRS, *OPTAX_PAIRS]):
+        hps = runs.setdefault((pair.name, pair.peer.variant), [])
+        hps.extend(hp for hp in cases.CASES[pair.name].peer_hyperparameters[pair.peer.target].values() if hp not in hps)
+    out = []
+    for (name, pinned), hps in runs.items():
+        spec = registry.get(name)
+        for other in spec.variants:
+            if other != pinned and not spec.needs(**spec.variant_kwargs(other)):
+                out.append(pytest.param(name, pinned, other, hps, id=f"{name} {pinned}~{other}"))
+    return out
 
 
-@pytest.mark.parametrize(("peer_equal", "other"), [pytest.param(a, b, id=i) for i, a, b in VARIANT_SWITCHES])
-def test_tolerance_discriminates_variants(peer_equal, other):
-    """The flags matter on this problem far beyond RTOL, so the pairs above pin the right one."""
-    a, _ = run_ours(peer_equal())
-    b, _ = run_ours(other())
-    assert np.max(np.abs(a - b) / np.maximum(np.abs(a), 1.0)) > 1e-6
+@pytest.mark.parametrize(("name", "pinned", "other", "runs"), _variant_switches())
+def test_tolerance_discriminates_variants(name, pinned, other, runs):
+    """The flags matter on this problem far beyond RTOL in some run of the pairs, so the pairs
+    above pin the right variant (the other variant keeps its own keywords where a run sets the
+    same ones)."""
+    spec = registry.get(name)
+    own = spec.variants[other].kwargs
+    gaps = []
+    for hyperparameters in runs:
+        a, _ = run_ours(spec.make_variant(pinned, **hyperparameters))
+        b, _ = run_ours(spec.make_variant(other, **{k: v for k, v in hyperparameters.items() if k not in own}))
+        gaps.append(np.max(np.abs(a - b) / np.maximum(np.abs(a), 1.0)))
+        if gaps[-1] > 1e-6:
+            return
+    raise AssertionError(f"{name}: {pinned!r} and {other!r} agree to {max(gaps):.1e} in every run of the pairs")
 
 
 # --------------------------------------------------------------------------------------------
-# Every peer the registry claims is tested above
+# Every peer the registry names is compared, here or where its case says
 # --------------------------------------------------------------------------------------------
 
 
-def _covered_pairs() -> set[tuple[str, str]]:
-    """{(peer, our name)} from the ids: "torch.SGD(...)~momentum(...)" -> ("torch.optim.SGD", "momentum")."""
-    covered = set()
-    for pair_id, _, _ in [*TORCH_PAIRS, *OPTAX_PAIRS]:
-        peer, ours = pair_id.split("~")
-        peer = peer.split("(")[0].replace("torch.", "torch.optim.", 1)
-        covered.add((peer, ours.split("(")[0]))
-    return covered
+def _parametrized_names(test: Callable) -> set[str]:
+    """The registry names among a test's parameter values (empty when it is not parametrized by one)."""
+    values: list[Any] = []
+    for mark in getattr(test, "pytestmark", []):
+        if mark.name == "parametrize":
+            for value in mark.args[1]:
+                value = getattr(value, "values", value)  # a pytest.param
+                values.extend(value if isinstance(value, tuple) else (value,))
+    return {v for v in values if isinstance(v, str)} & set(registry.names())
 
 
-def test_every_registry_peer_is_covered():
-    from jaxopt_lectures.registry import REGISTRY
-
-    claimed = {
-        (peer.target, name)
-        for name, spec in REGISTRY.items()
-        for peer in spec.peers
-        if peer.library in ("torch", "optax")
-    }
-    assert claimed, "the registry names no peers"
-    # the curvature methods' peers are compared where their extras are set up
-    import test_second_order_convergence as conv
-
-    elsewhere = {("optax.lbfgs", "lbfgs"): conv.test_lbfgs_matches_optax_lbfgs_iterates_on_a_quadratic}
-    missing = claimed - _covered_pairs() - set(elsewhere)
-    assert not missing, f"registry peers without an equality test here: {sorted(missing)}"
+@pytest.mark.parametrize("name", registry.names())
+def test_every_registry_peer_is_covered(name):
+    paired = {p.values[0].peer.target for p in itertools.chain(TORCH_PAIRS, OPTAX_PAIRS) if p.values[0].name == name}
+    elsewhere = cases.CASES[name].peer_tests
+    for peer in registry.get(name).peers:
+        if peer.target in paired:
+            continue
+        assert peer.target in elsewhere, (
+            f"{name}: its peer {peer.target} runs in no pair here (no peer_hyperparameters in its case) "
+            "and its case names no peer_tests entry for it"
+        )
+        module, _, function = elsewhere[peer.target].partition("::")
+        test = getattr(importlib.import_module(module), function, None)
+        assert callable(test), f"{name}: {elsewhere[peer.target]}, its case's test of {peer.target}, does not exist"
+        names = _parametrized_names(test)
+        assert not names or name in names, f"{name}: {elsewhere[peer.target]} runs {sorted(names)}, not {name}"

@@ -24,7 +24,7 @@ import optax
 import pytest
 
 from jaxopt_lectures import registry
-from reference import REFERENCES
+import cases
 
 STEPS = 25
 
@@ -83,93 +83,29 @@ def grad_jnp(w: jax.Array) -> jax.Array:
 # Cases: every registered (optimizer, variant), plus flag combinations that matter
 # --------------------------------------------------------------------------------------------
 
-# Hyperparameters for this problem (gradients start at ~10, curvature up to ~9): rates that
-# move 1–3 units in 25 steps and make the stiff direction oscillate, and ε = 1e-3 (1e-2 for
-# AdaDelta) so that where ε sits changes the iterates far above the tolerance.
-OVERRIDES: dict[str, dict] = {
-    "sgd": {"learning_rate": 0.15},
-    "momentum": {"learning_rate": 0.05},
-    "nesterov": {"learning_rate": 0.05},
-    "adagrad": {"learning_rate": 0.5, "eps": 1e-3},
-    "rmsprop": {"learning_rate": 0.05, "eps": 1e-3},
-    "adadelta": {"learning_rate": 1.0, "eps": 1e-2},
-    "adam": {"learning_rate": 0.1, "eps": 1e-3},
-    "adamax": {"learning_rate": 0.1, "eps": 1e-3},
-    "nadam": {"learning_rate": 0.1, "eps": 1e-3},
-    "yogi": {"learning_rate": 0.1},
-    "amsgrad": {"learning_rate": 0.1, "eps": 1e-3},
-    "rprop": {"learning_rate": 0.1},
-    "delta_delta": {"learning_rate": 0.18, "gamma": 1e-3},
-    "delta_bar_delta": {"learning_rate": 0.15, "kappa": 1e-2},
-    "quickprop": {"learning_rate": 0.05},
-}
-
-
-FIRST_ORDER = {n: s for n, s in registry.REGISTRY.items() if s.family in registry.FIRST_ORDER_FAMILIES}
+# The hyperparameters each optimizer needs on this problem are its case's ``reference_overrides``
+# (tests/cases.py): rates that move 1–3 units in 25 steps and make the stiff direction oscillate,
+# and ε = 1e-3 (1e-2 for AdaDelta) so that where ε sits changes the iterates far above the tolerance.
+FIRST_ORDER = {n: s for n, s in registry.REGISTRY.items() if s.first_order}
 
 
 def case_kwargs(name: str, **variant_kwargs) -> dict:
     """Registry defaults, then this problem's overrides, then the variant's own keywords."""
-    return {**registry.get(name).defaults, **OVERRIDES[name], **variant_kwargs}
+    return {**registry.get(name).defaults, **cases.CASES[name].reference_overrides, **variant_kwargs}
 
 
 REGISTRY_CASES = [
     pytest.param(name, case_kwargs(name, **variant.kwargs), id=f"{name}-{vname}")
-    for name, spec in registry.REGISTRY.items()
-    if spec.family in registry.FIRST_ORDER_FAMILIES  # curvature methods: test_second_order.py
+    for name, spec in FIRST_ORDER.items()  # curvature methods: test_second_order.py
     for vname, variant in spec.variants.items()
 ]
 
-# (name, label, variant keywords): combinations of flags that each select a different formula.
-_EXTRA = [
-    ("momentum", "classic-beta0.5", {"form": "classic", "beta": 0.5}),
-    ("momentum", "ema-beta0.5", {"form": "ema", "beta": 0.5}),
-    ("momentum", "dampened-beta0.5", {"form": "dampened", "beta": 0.5}),
-    ("nesterov", "beta0.5", {"beta": 0.5}),
-    ("adagrad", "eps_outside-initial_accumulator", {"eps_in_sqrt": False, "initial_accumulator": 0.1}),
-    ("adagrad", "eps0-sqrt", {"eps": 0.0, "eps_in_sqrt": True}),
-    ("adagrad", "eps0-outside", {"eps": 0.0, "eps_in_sqrt": False}),
-    ("rmsprop", "centered-eps_outside", {"centered": True, "eps_in_sqrt": False}),
-    ("rmsprop", "momentum-eps_outside", {"momentum": 0.9, "eps_in_sqrt": False}),
-    ("rmsprop", "nesterov-eps_outside", {"momentum": 0.9, "nesterov": True, "eps_in_sqrt": False}),
-    ("rmsprop", "centered-momentum", {"centered": True, "momentum": 0.5}),
-    ("rmsprop", "centered-nesterov", {"centered": True, "momentum": 0.5, "nesterov": True}),
-    ("rmsprop", "first_grad-eps_outside", {"init": "first_grad", "eps_in_sqrt": False}),
-    ("rmsprop", "first_grad-centered", {"init": "first_grad", "centered": True}),
-    ("rmsprop", "first_grad-nesterov", {"init": "first_grad", "momentum": 0.5, "nesterov": True}),
-    ("rmsprop", "scalar-eps_outside", {"scalar": True, "eps_in_sqrt": False}),
-    ("rmsprop", "scalar-first_grad", {"scalar": True, "init": "first_grad"}),
-    ("rmsprop", "scalar-momentum", {"scalar": True, "momentum": 0.9}),
-    ("rmsprop", "decay0.5", {"decay": 0.5}),
-    ("rmsprop", "eps0", {"eps": 0.0}),
-    ("rmsprop", "eps0-centered-outside", {"eps": 0.0, "centered": True, "eps_in_sqrt": False}),
-    ("adadelta", "rho0.5-eps_outside", {"rho": 0.5, "eps_in_sqrt": False}),
-    ("adam", "eps_in_sqrt-no_bias_correction", {"eps_in_sqrt": True, "bias_correction": False}),
-    ("adam", "scalar-eps_in_sqrt", {"scalar": True, "eps_in_sqrt": True}),
-    ("adam", "scalar-no_bias_correction", {"scalar": True, "bias_correction": False}),
-    ("adam", "b1_0.5-b2_0.9", {"b1": 0.5, "b2": 0.9}),
-    ("adam", "eps0", {"eps": 0.0}),
-    ("adamax", "b2_0.8", {"b2": 0.8}),
-    ("adamax", "eps_in_max-b2_0.8", {"b2": 0.8, "eps_in_max": True}),
-    ("adamax", "eps0", {"eps": 0.0}),
-    ("nadam", "dozat-b1_0.5", {"correction": "dozat", "b1": 0.5, "b2": 0.9}),
-    ("nadam", "adam-b1_0.5", {"correction": "adam", "b1": 0.5, "b2": 0.9}),
-    ("nadam", "eps0", {"eps": 0.0}),
-    ("yogi", "b2_0.9", {"b2": 0.9}),
-    ("yogi", "paper-acc0-eps0", {"bias_correction": False, "initial_accumulator": 0.0, "eps": 0.0}),
-    ("yogi", "acc0.5", {"initial_accumulator": 0.5}),
-    ("amsgrad", "corrected-b2_0.9", {"max_of": "corrected", "b2": 0.9}),
-    ("amsgrad", "raw-b2_0.9", {"max_of": "raw", "b2": 0.9}),
-    ("amsgrad", "raw-eps0", {"max_of": "raw", "eps": 0.0}),
-    ("rprop", "rprop--bounds", {"variant": "rprop-", "min_step": 0.03, "max_step": 0.25}),
-    ("rprop", "rprop+-bounds", {"variant": "rprop+", "min_step": 0.03, "max_step": 0.25}),
-    ("rprop", "irprop--bounds", {"variant": "irprop-", "min_step": 0.03, "max_step": 0.25}),
-    ("rprop", "irprop+-etas", {"variant": "irprop+", "eta_minus": 0.3, "eta_plus": 1.5}),
-    ("delta_delta", "min_rate", {"min_rate": 0.17}),
-    ("delta_bar_delta", "theta0.3-phi0.3", {"theta": 0.3, "phi": 0.3}),
-    ("quickprop", "max_growth1.2", {"max_growth": 1.2}),
+# Combinations of flags that each select a different formula (each case's ``flag_combinations``).
+EXTRA_CASES = [
+    pytest.param(name, case_kwargs(name, **kw), id=f"{name}-{label}")
+    for name in FIRST_ORDER
+    for label, kw in cases.CASES[name].flag_combinations.items()
 ]
-EXTRA_CASES = [pytest.param(name, case_kwargs(name, **kw), id=f"{name}-{label}") for name, label, kw in _EXTRA]
 
 
 def reference_kwargs(name: str, kwargs: dict, lr=None) -> dict:
@@ -177,7 +113,7 @@ def reference_kwargs(name: str, kwargs: dict, lr=None) -> dict:
     ref = dict(kwargs)
     ref["lr"] = ref.pop("learning_rate") if lr is None else lr
     ref.pop("learning_rate", None)
-    if name == "rprop" and ref.get("variant") == "irprop+":
+    if "value" in registry.get(name).needs(**kwargs):  # iRprop+ compares losses
         ref["loss_fn"] = loss_np
     return ref
 
@@ -186,7 +122,7 @@ def run_reference(name: str, kwargs: dict, lr=None, stats: dict | None = None) -
     ref = reference_kwargs(name, kwargs, lr)
     if stats is not None:
         ref["stats"] = stats
-    return np.stack(REFERENCES[name](grad_np, W0, STEPS, **ref))
+    return np.stack(cases.CASES[name].reference(grad_np, W0, STEPS, **ref))
 
 
 def run_package(name: str, kwargs: dict) -> np.ndarray:
@@ -231,10 +167,10 @@ def assert_iterates_match(pkg: np.ndarray, ref: np.ndarray) -> None:
 
 
 def test_every_registered_optimizer_has_a_reference_with_all_its_flags():
-    assert set(REFERENCES) == set(FIRST_ORDER)
     for name, spec in FIRST_ORDER.items():
-        factory_args = set(inspect.signature(spec.factory).parameters) - {"learning_rate"}
-        ref_args = set(inspect.signature(REFERENCES[name]).parameters)
+        assert cases.CASES[name].reference is not None, f"{name}: its case in tests/cases.py has no reference loop"
+        factory_args = set(spec.parameters) - {spec.learning_rate_arg}
+        ref_args = set(inspect.signature(cases.CASES[name].reference).parameters)
         missing = factory_args - ref_args
         assert not missing, f"{name}: the reference loop lacks the flags {missing}"
         for variant in spec.variants.values():
@@ -246,35 +182,17 @@ def test_iterates_match_reference_loop(name, kwargs):
     assert_iterates_match(run_package(name, kwargs), run_reference(name, kwargs))
 
 
-# The sign rules: the reference trajectory must really take every branch of the per-weight rule,
-# otherwise matching it proves little. (The dead coordinate accounts for the "keep"/"gd" and
-# "unchanged" branches of a zero gradient.)
-_BRANCHES = {
-    "rprop-": {"grow", "shrink", "keep"},
-    "rprop+": {"grow", "shrink", "keep", "backtrack"},
-    "irprop-": {"grow", "shrink", "keep", "no_step"},
-    "irprop+": {"grow", "shrink", "keep", "backtrack", "no_step"},  # loss went up, and did not
-    "delta_delta": {"agree", "disagree"},
-    "delta_bar_delta": {"increase", "decrease", "unchanged"},
-    "quickprop": {"gd", "mu", "capped", "shrinking", "sign_change"},
-}
-
-
+# The sign rules: the reference trajectory must really take every branch of the per-weight rule
+# (each case's ``branches``), otherwise matching it proves little. (The dead coordinate accounts
+# for the "keep"/"gd" and "unchanged" branches of a zero gradient.)
 @pytest.mark.parametrize(
-    ("name", "kwargs"),
-    [c for c in REGISTRY_CASES + EXTRA_CASES if registry.get(c.values[0]).family == "heuristic"],
+    ("name", "kwargs"), [c for c in REGISTRY_CASES + EXTRA_CASES if cases.CASES[c.values[0]].branches is not None]
 )
 def test_sign_rules_take_every_branch(name, kwargs):
     stats: dict = {}
     ws = run_reference(name, kwargs, stats=stats)
     assert sign_changes(ws) >= 4, "the gradient must change sign for the sign rules to be tested"
-    expected = set(_BRANCHES[kwargs["variant"] if name == "rprop" else name])
-    if name == "delta_delta" and kwargs.get("min_rate") is not None:
-        expected.add("clamped")
-    if name == "rprop" and kwargs.get("max_step", 50.0) < 1:
-        expected.add("at_max_step")
-    if name == "rprop" and kwargs.get("min_step", 1e-6) > 1e-3:
-        expected.add("at_min_step")
+    expected = cases.CASES[name].branches(kwargs)
     missing = expected - {k for k, n in stats.items() if n > 0}
     assert not missing, f"branches never taken: {missing} (counts {stats})"
 
@@ -282,13 +200,15 @@ def test_sign_rules_take_every_branch(name, kwargs):
 @pytest.mark.parametrize("name", list(FIRST_ORDER))
 def test_reference_variants_are_distinguishable(name):
     """Each registered variant is a different formula on this problem: were the package to
-    ignore a flag, the comparison above would fail. The one exception is the textbook identity
-    "ema" ≡ "dampened" under a constant η (they differ under a schedule; tested below)."""
+    ignore a flag, the comparison above would fail. The exceptions are the case's textbook
+    identities (momentum's "ema" ≡ "dampened" under a constant η; they differ under a schedule,
+    tested below)."""
     spec = registry.get(name)
+    same = [set(pair) for pair in cases.CASES[name].same_iterates]
     trajectories = {v: run_reference(name, case_kwargs(name, **spec.variants[v].kwargs)) for v in spec.variants}
     for a, b in itertools.combinations(trajectories, 2):
         gap = np.max(np.abs(trajectories[a] - trajectories[b]))
-        if {a, b} == {"ema", "dampened"}:
+        if {a, b} in same:
             np.testing.assert_allclose(trajectories[a], trajectories[b], rtol=1e-12, atol=1e-14)
         else:
             assert gap > 1e-6, f"{name}: variants {a!r} and {b!r} give the same iterates"
@@ -302,25 +222,7 @@ def test_reference_variants_are_distinguishable(name):
 
 _DECAY = 0.85
 
-_SCHEDULE_CASES = [
-    ("sgd", "gd", {}),
-    ("momentum", "classic", {"form": "classic"}),
-    ("momentum", "ema", {"form": "ema"}),
-    ("momentum", "dampened", {"form": "dampened"}),
-    ("nesterov", "lookahead", {}),
-    ("adagrad", "eps_in_sqrt", {}),
-    ("rmsprop", "plain", {}),
-    ("rmsprop", "momentum", {"momentum": 0.9}),
-    ("rmsprop", "nesterov", {"momentum": 0.9, "nesterov": True}),
-    ("adadelta", "eps_in_sqrt", {}),
-    ("adam", "kingma_ba", {}),
-    ("adam", "eps_in_sqrt-no_bias_correction", {"eps_in_sqrt": True, "bias_correction": False}),
-    ("adamax", "catalogue", {}),
-    ("nadam", "dozat", {}),
-    ("yogi", "optax", {}),
-    ("amsgrad", "raw", {"max_of": "raw"}),
-    ("quickprop", "fahlman", {}),
-]
+_SCHEDULE_CASES = [(name, label, kw) for name in FIRST_ORDER for label, kw in cases.CASES[name].schedules.items()]
 
 
 def _schedule_case(name: str, kw: dict):

@@ -15,6 +15,7 @@ import pytest
 from scipy import optimize as sopt
 
 import jaxopt_lectures as jl
+import cases
 from jaxopt_lectures import registry
 from jaxopt_lectures.problems import LEAST_SQUARES_PROBLEMS, get_problem, logistic_loss, logistic_regression_data, rosenbrock
 
@@ -53,37 +54,25 @@ DEFAULT_RUN = ("rosenbrock", "logistic")
 def _speed(problem, *marks_if_slow):
     return pytest.param(problem, marks=[] if problem in DEFAULT_RUN else [pytest.mark.slow, *marks_if_slow])
 
-# steps measured with the registry defaults (steepest descent: exact search; nonlinear CG: PR+ with
-# Wolfe; newton: pure; newton_cg: Armijo; gauss_newton: pure; LM: μ0 = 1e-3; (L-)BFGS: Wolfe)
-MEASURED = {
-    "steepest_descent": {"rosenbrock": 13808, "rosenbrock_100": 16232, "beale": 223, "wood": 7658,
-                         "powell_singular": 223256, "logistic": 24},
-    "nonlinear_cg": {"rosenbrock": 31, "rosenbrock_100": 19, "beale": 11, "wood": 39, "powell_singular": 64,
-                     "logistic": 12},
-    "newton": {"rosenbrock": 6, "rosenbrock_100": 6, "beale": 47, "wood": 28, "powell_singular": 16, "logistic": 6},
-    "newton_cg": {"rosenbrock": 64, "rosenbrock_100": 64, "beale": 11, "wood": 279, "powell_singular": 20,
-                  "logistic": 6},
-    "gauss_newton": {"rosenbrock": 2, "rosenbrock_100": 2, "beale": 11, "wood": 50, "powell_singular": 10,
-                     "logistic": 16},
-    "levenberg_marquardt": {"rosenbrock": 16, "rosenbrock_100": 16, "beale": 6, "wood": 77, "powell_singular": 10,
-                            "logistic": 15},
-    "bfgs": {"rosenbrock": 34, "rosenbrock_100": 268, "beale": 13, "wood": 28, "powell_singular": 33, "logistic": 22},
-    "lbfgs": {"rosenbrock": 35, "rosenbrock_100": 37, "beale": 15, "wood": 87, "powell_singular": 46, "logistic": 11},
-}  # fmt: skip
+# Steps measured with the registry defaults: each curvature method's case (tests/cases.py) holds
+# them as ``measured_steps`` (steepest descent: exact search; nonlinear CG: PR+ with Wolfe;
+# newton: pure; newton_cg: Armijo; gauss_newton: pure; LM: μ0 = 1e-3; (L-)BFGS: Wolfe).
+CURVATURE = [n for n, s in registry.REGISTRY.items() if s.family in registry.CURVATURE_FAMILIES]
 
 
 def test_every_curvature_method_is_measured():
-    assert set(MEASURED) == {n for n, s in registry.REGISTRY.items() if s.family in registry.CURVATURE_FAMILIES}
+    unmeasured = [n for n in CURVATURE if set(cases.CASES[n].measured_steps) != set(PROBLEM_NAMES)]
+    assert not unmeasured, f"cases without measured steps on every problem: {unmeasured}"
 
 
 @pytest.mark.parametrize("problem", [_speed(p) for p in PROBLEM_NAMES])
-@pytest.mark.parametrize("method", list(MEASURED))
+@pytest.mark.parametrize("method", CURVATURE)
 def test_reaches_gtol_within_budget(method, problem):
     """‖∇f‖ ≤ 1e-6 within 2× the measured steps (+5 for the fast ones); Powell's minimum has a
     singular Hessian, where steepest descent is sublinear (2.2e5 steps) and Newton linear."""
     fun, residual_fn, x0 = _problem(problem)
     spec = registry.get(method)
-    budget = 2 * MEASURED[method][problem] + 5
+    budget = 2 * cases.CASES[method].measured_steps[problem] + 5
     x0 = jnp.asarray(x0)
     if "residual_fn" in spec.extra_args:
         r = jax.jit(lambda x: jl.least_squares(residual_fn, x, spec.make(), max_steps=budget, gtol=GTOL))(x0)
@@ -127,34 +116,60 @@ def test_lbfgs_matches_optax_lbfgs_iterates_on_a_quadratic():
 SCIPY_PROBLEMS = ["rosenbrock", "rosenbrock_100", "beale", "wood", "logistic"]
 
 
+# scipy.optimize.minimize's options for a tight stop, per scipy method (what each accepts)
+_SCIPY_OPTIONS = {"BFGS": {"gtol": 1e-10}, "L-BFGS-B": {"gtol": 1e-10, "ftol": 1e-15}, "CG": {"gtol": 1e-10},
+                  "Newton-CG": {"xtol": 1e-12}}  # fmt: skip
+
+
 def _scipy_minimum(problem, method):
     fun, _, x0 = _problem(problem)
     vg = jax.jit(jax.value_and_grad(fun))
+    hvp = jax.jit(lambda x, v: jax.jvp(jax.grad(fun), (x,), (v,))[1])
+    exact = {"hessp": lambda x, v: np.asarray(hvp(jnp.asarray(x), jnp.asarray(v)))} if method == "Newton-CG" else {}
     res = sopt.minimize(lambda x: tuple(np.asarray(v) for v in vg(jnp.asarray(x))), x0, jac=True, method=method,
-                        options={"gtol": 1e-10, "maxiter": 20000} if method == "BFGS" else
-                        {"gtol": 1e-10, "ftol": 1e-15, "maxiter": 20000})  # fmt: skip
+                        options={**_SCIPY_OPTIONS[method], "maxiter": 20000}, **exact)  # fmt: skip
     return res.x
 
 
-@pytest.mark.parametrize("problem", [_speed(p) for p in SCIPY_PROBLEMS])
-@pytest.mark.parametrize(("method", "scipy_method"), [("bfgs", "BFGS"), ("lbfgs", "L-BFGS-B")])
-def test_bfgs_and_lbfgs_reach_scipys_minima(method, scipy_method, problem):
-    """Both stop near the unique minimiser: with ‖∇f‖ ≤ 1e-9 the distance is ≤ ‖∇f‖/λ_min, far
-    below the 1e-5 allowed (λ_min ≥ 1e-3 on these problems)."""
+# The registry's scipy.optimize.minimize peers: (our name, its Peer: the variant it matches, scipy's method)
+SCIPY_PEERS = [
+    pytest.param(name, peer, id=f"{name}-{peer.fixed['method']}")
+    for name, spec in registry.REGISTRY.items()
+    for peer in spec.peers
+    if peer.target == "scipy.optimize.minimize"
+]
+
+
+def _ours(fun, x0, name, peer, **kwargs):
+    opt = registry.get(name).make_variant(peer.variant, **peer.kwargs)
+    return jax.jit(lambda x: jl.minimize(fun, x, opt, max_steps=2000, **kwargs))(jnp.asarray(x0))
+
+
+# one problem per peer in the default run (the others in the slow set)
+SCIPY_DEFAULT_RUN = ("rosenbrock",)
+
+
+@pytest.mark.parametrize("problem", [pytest.param(p, marks=[] if p in SCIPY_DEFAULT_RUN else [pytest.mark.slow])
+                                     for p in SCIPY_PROBLEMS])  # fmt: skip
+@pytest.mark.parametrize(("name", "peer"), SCIPY_PEERS)
+def test_scipy_minimize_peers_reach_scipys_minima(name, peer, problem):
+    """Every method whose registry peer is scipy.optimize.minimize (BFGS, L-BFGS-B, CG, Newton-CG)
+    stops near scipy's minimiser, which is unique: with ‖∇f‖ ≤ 1e-9 the distance is ≤ ‖∇f‖/λ_min,
+    far below the 1e-5 allowed (λ_min ≥ 1e-3 on these problems)."""
     fun, _, x0 = _problem(problem)
-    ours = jax.jit(lambda x: jl.minimize(fun, x, registry.get(method).make(), max_steps=2000, gtol=1e-9))(jnp.asarray(x0))
-    theirs = _scipy_minimum(problem, scipy_method)
+    ours = _ours(fun, x0, name, peer, gtol=1e-9)
+    theirs = _scipy_minimum(problem, peer.fixed["method"])
     np.testing.assert_allclose(ours.params, theirs, rtol=0, atol=1e-5)
 
 
 @pytest.mark.slow
-def test_bfgs_and_lbfgs_reach_scipys_value_on_powell_singular():
+@pytest.mark.parametrize(("name", "peer"), SCIPY_PEERS)
+def test_scipy_minimize_peers_reach_scipys_value_on_powell_singular(name, peer):
     """Powell's minimiser is only determined to ~f^(1/4) (singular Hessian): compare values."""
     fun, _, x0 = _problem("powell_singular")
-    for method, scipy_method in (("bfgs", "BFGS"), ("lbfgs", "L-BFGS-B")):
-        ours = jax.jit(lambda x: jl.minimize(fun, x, registry.get(method).make(), max_steps=2000))(jnp.asarray(x0))
-        theirs = float(fun(jnp.asarray(_scipy_minimum("powell_singular", scipy_method))))
-        assert float(ours.value) <= max(theirs, 1e-8)
+    ours = _ours(fun, x0, name, peer)
+    theirs = float(fun(jnp.asarray(_scipy_minimum("powell_singular", peer.fixed["method"]))))
+    assert float(ours.value) <= max(theirs, 1e-8)
 
 
 @pytest.mark.parametrize("name", LEAST_SQUARES_PROBLEMS)

@@ -179,23 +179,22 @@ for name, spec in registry.REGISTRY.items():
 print(json.dumps(out))
 """
 
-# Dense linear algebra that XLA does not partition returns its result replicated: the step is
-# right, only its placement differs (constrain it with jax.lax.with_sharding_constraint if needed).
-_REPLICATED_UPDATE = {"gauss_newton/pure": "jnp.linalg.lstsq (an SVD custom call)"}
-
-
 def _check_states(families: tuple[str, ...]) -> None:
     import json
 
+    import cases
     from jaxopt_lectures import registry
 
     report = json.loads(_run(_STATES.replace("__FAMILIES__", repr(families))).splitlines()[-1])
     specs = [s for s in registry.REGISTRY.values() if s.family in families]
     expected = {f"{s.name}/{v}" for s in specs for v in (s.variants or {"": 0})}
     assert set(report) == expected
+    # Dense linear algebra that XLA does not partition returns its result replicated: the step is
+    # right, only its placement differs (a case's ``replicated_update`` says which variants and why).
+    replicated = {f"{s.name}/{v}" for s in specs for v in cases.CASES[s.name].replicated_update}
     for key, r in report.items():
         assert r["state"] == [] and r["new_state"] == [], (key, r)
-        if key in _REPLICATED_UPDATE:
+        if key in replicated:
             assert all(u in ("PartitionSpec()", "P()") for u in r["update"]), (key, r)
         else:
             assert r["update"] == [], (key, r)

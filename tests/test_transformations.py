@@ -40,6 +40,7 @@ import optax
 import pytest
 from jax.flatten_util import ravel_pytree
 
+import cases
 from jaxopt_lectures import registry
 
 STEPS = 4  # enough for every state field (momenta, previous gradients, sign memories) to matter
@@ -111,7 +112,7 @@ def value_and_grad_tree(tree: Any):
 
 # The first-order optimizers (a learning rate, the gradient alone); the curvature methods of
 # ALGORITHMS.md §6–7 have their own generic tests in test_second_order.py.
-FIRST_ORDER = {name: spec for name, spec in registry.REGISTRY.items() if spec.family in registry.FIRST_ORDER_FAMILIES}
+FIRST_ORDER = {name: spec for name, spec in registry.REGISTRY.items() if spec.first_order}
 
 CASES = [
     pytest.param(name, vname, id=f"{name}-{vname}")
@@ -119,14 +120,11 @@ CASES = [
     for vname in spec.variants
 ]
 
-# Registry defaults are meant for the lectures' problems; AdaDelta's ε = 1e-6 makes its first
-# steps ~1e-6 long (√(D+ε) with D = 0), too short to tell anything apart here.
-OVERRIDES: dict[str, dict] = {"adadelta": {"eps": 1e-2}}
-
-
 def case_kwargs(name: str, vname: str, **overrides: Any) -> dict:
+    """Registry defaults (meant for the lectures' problems), the case's ``transform_overrides`` for
+    this one (tests/cases.py), the variant's keywords."""
     spec = registry.get(name)
-    return {**spec.defaults, **OVERRIDES.get(name, {}), **spec.variants[vname].kwargs, **overrides}
+    return {**spec.defaults, **cases.CASES[name].transform_overrides, **spec.variants[vname].kwargs, **overrides}
 
 
 def build(name: str, vname: str, **overrides: Any):
@@ -426,11 +424,11 @@ def test_inject_hyperparams_equals_plain(name, vname):
     assert_same(ws_inj, ws_ref, "params, inject_hyperparams vs plain")
 
 
-# Optimizers whose ``learning_rate`` is only an initial value, not a per-step rate: Rprop's Δ₀ and
-# the delta rules' η₀ are copied into the state at init, and Quickprop uses η only for its first
-# (GD) step and for weights whose last step was exactly 0. Changing it mid-run must still be
-# handled (the swap reference below), but it cannot change the iterates.
-LR_IS_INITIAL_VALUE = {"rprop", "delta_delta", "delta_bar_delta", "quickprop"}
+# Where ``learning_rate`` is only an initial value, not a per-step rate (a case's
+# ``lr_is_initial_value``: Rprop's Δ₀ and the delta rules' η₀ are copied into the state at init,
+# Quickprop uses η only for its first (GD) step and for weights whose last step was exactly 0),
+# changing it mid-run must still be handled (the swap reference below), but it cannot change the
+# iterates.
 SWITCH_AT = 2
 
 
@@ -463,7 +461,7 @@ def test_inject_hyperparams_learning_rate_changed_mid_run(name, vname):
         us_ref.append(np.asarray(u))
     assert_same(us_inj, np.stack(us_ref), "updates, injected learning_rate switch vs factory swap")
 
-    if name not in LR_IS_INITIAL_VALUE:
+    if not cases.CASES[name].lr_is_initial_value:
         _, us_const = plain_run(name, vname)
         gap = np.max(np.abs(us_inj[SWITCH_AT:] - us_const[SWITCH_AT:]))
         assert gap > 1e-6, "changing the injected learning_rate had no effect"
@@ -473,33 +471,13 @@ def test_inject_hyperparams_learning_rate_changed_mid_run(name, vname):
 # vmap over a hyperparameter grid
 # --------------------------------------------------------------------------------------------
 
-# One float hyperparameter besides the learning rate, with two values that both work on this
-# problem and give visibly different iterates (sgd has none: its grid is over η alone).
-OTHER_HYPERPARAMETER: dict[str, tuple[str, tuple[float, float]] | None] = {
-    "sgd": None,
-    "momentum": ("beta", (0.5, 0.8)),
-    "nesterov": ("beta", (0.5, 0.8)),
-    "adagrad": ("eps", (1e-3, 1e-1)),
-    "rmsprop": ("decay", (0.5, 0.9)),
-    "adadelta": ("rho", (0.5, 0.9)),
-    "adam": ("b1", (0.5, 0.9)),
-    "adamax": ("b1", (0.5, 0.9)),
-    "nadam": ("b1", (0.5, 0.9)),
-    "yogi": ("b1", (0.5, 0.9)),
-    "amsgrad": ("b1", (0.5, 0.9)),  # not b2: with shrinking |g| the max keeps v̂₁ = g₁² for any β2
-    "rprop": ("eta_plus", (1.1, 1.5)),
-    "delta_delta": ("gamma", (1e-3, 1e-2)),
-    "delta_bar_delta": ("kappa", (1e-3, 1e-2)),
-    "quickprop": ("max_growth", (1.2, 1.75)),
-}
+# One float hyperparameter besides the learning rate (a case's ``vmap_hyperparameter``), with two
+# values that both work on this problem and give visibly different iterates (sgd has none: its
+# grid is over η alone).
 # Two steps: the second reads the state the first wrote from traced hyperparameters (momenta,
 # bias corrections at t = 2, sign memories, adapted rates). Unrolled rather than a lax.scan, which
 # costs twice the compile time for this.
 VMAP_STEPS = 2
-
-
-def test_vmap_table_covers_the_registry():
-    assert set(OTHER_HYPERPARAMETER) == set(FIRST_ORDER)
 
 
 @pytest.mark.parametrize(("name", "vname"), CASES)
@@ -508,7 +486,7 @@ def test_vmap_over_hyperparameter_grid_equals_python_loop(name, vname):
     _, kwargs, needs_value = build(name, vname)
     lr = kwargs["learning_rate"]
     lrs = (0.5 * lr, lr)
-    other = OTHER_HYPERPARAMETER[name]
+    other = cases.CASES[name].vmap_hyperparameter
     hp_name, hp_values = other if other else (None, (0.0,))
     grid = [(a, b) for a in lrs for b in hp_values]
 

@@ -8,9 +8,9 @@
   where it is a per-step rate.
 * iRprop+ without ``value`` fails with a message naming ``value``.
 
-The valid ranges below are written from the issue and the docstrings, not read from the code, and
-every float-valued argument of every factory must appear in them (checked), so a new argument
-cannot escape validation unnoticed.
+The valid ranges (each optimizer's case in tests/cases.py) are written from the issue and the
+docstrings, not read from the code, and every float-valued argument of every factory must appear
+in them (checked), so a new argument cannot escape validation unnoticed.
 """
 
 from __future__ import annotations
@@ -28,49 +28,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import cases
+from cases import Range
 from jaxopt_lectures import registry
 
-# The first-order optimizers; the curvature methods' checks are in test_second_order.py.
-FIRST_ORDER = {name: spec for name, spec in registry.REGISTRY.items() if spec.family in registry.FIRST_ORDER_FAMILIES}
+# The first-order optimizers; the curvature methods' checks are in test_second_order.py. Each one's
+# valid ranges, string options and unranged numbers are in its case (tests/cases.py).
+FIRST_ORDER = {name: spec for name, spec in registry.REGISTRY.items() if spec.first_order}
 
-# name -> (low, high, low_open, high_open); high None is +inf (always open)
-RANGES: dict[str, tuple[float, float | None, bool, bool]] = {
-    "learning_rate": (0.0, None, False, True),
-    "eps": (0.0, None, False, True),
-    "initial_accumulator": (0.0, None, False, True),
-    "beta": (0.0, 1.0, False, True),
-    "decay": (0.0, 1.0, False, True),
-    "rho": (0.0, 1.0, False, True),
-    "b1": (0.0, 1.0, False, True),
-    "b2": (0.0, 1.0, False, True),
-    "momentum": (0.0, 1.0, False, True),  # rmsprop's momentum coefficient
-    "eta_minus": (0.0, 1.0, True, True),
-    "eta_plus": (1.0, None, True, True),
-    "min_step": (0.0, None, False, True),
-    "max_step": (0.0, math.inf, False, False),  # inf allowed: no cap on Δ
-    "gamma": (0.0, None, False, True),
-    "kappa": (0.0, None, False, True),
-    "phi": (0.0, 1.0, False, False),
-    "theta": (0.0, 1.0, False, True),
-    "max_growth": (0.0, None, True, True),
-}
 
-# string options and the values the issue lists for them
-CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("momentum", "form"): ("classic", "ema", "dampened"),
-    ("rmsprop", "init"): ("zeros", "first_grad"),
-    ("rprop", "variant"): ("rprop-", "rprop+", "irprop-", "irprop+"),
-    ("nadam", "correction"): ("dozat", "adam"),
-    ("amsgrad", "max_of"): ("corrected", "raw"),
-}
+def ranged_args(name: str) -> list[str]:
+    """The factory's arguments that have a range, in the factory's order."""
+    return [a for a in factory_args(name) if a in cases.CASES[name].ranges]
 
-# Arguments that take a number but have no range to check: delta_delta's optional clamp of its
-# rates (any real number, or None for no clamp).
-UNRANGED = {("delta_delta", "min_rate")}
 
-# ``learning_rate`` is the initial value of a per-parameter state (Rprop's Δ₀, the delta rules'
-# η₀), so it cannot be a schedule there.
-LR_IS_STATE = {"rprop", "delta_delta", "delta_bar_delta"}
+def range_of(name: str, arg: str) -> Range:
+    return cases.CASES[name].ranges[arg]
 
 
 def _number(x: float) -> str:
@@ -83,14 +56,16 @@ def _number(x: float) -> str:
     return re.escape(repr(x))
 
 
-def interval_regex(low, high, low_open, high_open) -> str:
+def interval_regex(r: Range) -> str:
+    low, high, low_open, high_open = r.low, r.high, r.low_open, r.high_open
     lo = r"\(" if low_open else r"\["
     hi = r"\)" if high_open or high is None else r"\]"
     return rf"{lo}\s*{_number(low)}\s*,\s*{_number(high)}\s*{hi}"
 
 
-def factory_args(name: str) -> dict[str, inspect.Parameter]:
-    return dict(inspect.signature(registry.get(name).factory).parameters)
+def factory_args(name: str) -> dict[str, object]:
+    """The factory's keyword arguments → default (the registry's first), from its registry entry."""
+    return registry.get(name).parameters
 
 
 def build_kwargs(fn, name: str, **bad: Any) -> dict:
@@ -101,8 +76,8 @@ def build_kwargs(fn, name: str, **bad: Any) -> dict:
     return {**base, **bad}
 
 
-def out_of_range_values(arg: str) -> list[float]:
-    low, high, low_open, high_open = RANGES[arg]
+def out_of_range_values(r: Range) -> list[float]:
+    low, high, low_open, high_open = r.low, r.high, r.low_open, r.high_open
     values = [low - 1e-3, low - 1.0, math.nan]
     if low_open:
         values.insert(0, low)
@@ -116,20 +91,20 @@ def out_of_range_values(arg: str) -> list[float]:
 RANGE_CASES = [
     pytest.param(name, arg, value, id=f"{name}-{arg}={value!r}")
     for name in FIRST_ORDER
-    for arg in factory_args(name)
-    if arg in RANGES
-    for value in out_of_range_values(arg)
+    for arg in ranged_args(name)
+    for value in out_of_range_values(range_of(name, arg))
 ]
 
 
 def test_every_numeric_argument_has_a_stated_range():
     """Every argument of every factory is a ranged number, a string option, a flag, or a
-    deliberate exception; a new argument must be added to a table here."""
+    deliberate exception; a new argument must be added to its case in tests/cases.py."""
     for name in FIRST_ORDER:
-        for arg, p in factory_args(name).items():
-            if arg in RANGES or (name, arg) in CHOICES or (name, arg) in UNRANGED:
+        case = cases.CASES[name]
+        for arg, default in factory_args(name).items():
+            if arg in case.ranges or arg in case.choices or arg in case.unranged:
                 continue
-            assert isinstance(p.default, bool), f"{name}({arg}=...) is in no table of test_validation.py"
+            assert isinstance(default, bool), f"{name}({arg}=...) has no range, choices or exception in tests/cases.py"
 
 
 # --------------------------------------------------------------------------------------------
@@ -140,7 +115,7 @@ def test_every_numeric_argument_has_a_stated_range():
 @pytest.mark.parametrize(("name", "arg", "value"), RANGE_CASES)
 def test_out_of_range_value_raises_naming_argument_and_range(name, arg, value):
     spec = registry.get(name)
-    pattern = rf"\b{arg}\b.*{interval_regex(*RANGES[arg])}"
+    pattern = rf"\b{arg}\b.*{interval_regex(range_of(name, arg))}"
     with pytest.raises(ValueError, match=pattern):
         spec.factory(**build_kwargs(spec.factory, name, **{arg: value}))
     # the scale_by_<name> primitive checks the arguments it takes in the same way
@@ -151,28 +126,30 @@ def test_out_of_range_value_raises_naming_argument_and_range(name, arg, value):
 
 @pytest.mark.parametrize(
     ("name", "arg"),
-    [pytest.param(n, a, id=f"{n}-{a}") for n in FIRST_ORDER for a in factory_args(n) if a in RANGES],
+    [pytest.param(n, a, id=f"{n}-{a}") for n in FIRST_ORDER for a in ranged_args(n)],
 )
 def test_range_boundaries_and_arrays(name, arg):
     """Closed ends are accepted, concrete NumPy/JAX arrays are checked element by element."""
     spec = registry.get(name)
-    low, high, low_open, high_open = RANGES[arg]
+    r = range_of(name, arg)
+    low, high, low_open, high_open = r.low, r.high, r.low_open, r.high_open
     inside = [low + 0.25 * ((high if high is not None else low + 2.0) - low)]
     if not low_open:
         inside.append(low)
     if high is not None and not high_open:
         inside.append(high)
     kw = build_kwargs(spec.factory, name)
-    if arg == "min_step":
-        kw["max_step"] = 50.0
-    if arg == "max_step":
-        kw["min_step"] = 0.0  # max_step = 0 is valid only with min_step = 0
+    for lo, hi in cases.CASES[name].ordered:  # the partner of an ordered pair at its far end
+        if arg == lo:
+            kw[hi] = range_of(name, hi).high  # (Rprop's max_step = ∞)
+        if arg == hi:
+            kw[lo] = range_of(name, lo).low  # max_step = 0 is valid only with min_step = 0
     for value in inside:
         spec.factory(**{**kw, arg: value})  # no error
         spec.factory(**{**kw, arg: np.float32(value)})
         spec.factory(**{**kw, arg: jnp.asarray(value)})
-    bad = out_of_range_values(arg)[0]
-    pattern = rf"\b{arg}\b.*{interval_regex(*RANGES[arg])}"
+    bad = out_of_range_values(r)[0]
+    pattern = rf"\b{arg}\b.*{interval_regex(r)}"
     for array in (np.array([inside[0], bad]), jnp.asarray([inside[0], bad]), jnp.asarray(bad), np.float32(bad)):
         with pytest.raises(ValueError, match=pattern):
             spec.factory(**{**kw, arg: array})
@@ -214,12 +191,16 @@ def test_min_step_above_max_step_raises_for_concrete_arrays(lo, hi):
 # --------------------------------------------------------------------------------------------
 
 
+# (optimizer, string argument) -> the values it accepts (each case's ``choices``)
+CHOICES = {(n, a): values for n in FIRST_ORDER for a, values in cases.CASES[n].choices.items()}
+
+
 def test_choice_table_covers_every_string_option():
     found = {
         (name, arg)
         for name in FIRST_ORDER
-        for arg, p in factory_args(name).items()
-        if isinstance(p.default, str)
+        for arg, default in factory_args(name).items()
+        if isinstance(default, str)
     }
     assert found == set(CHOICES)
 
@@ -322,9 +303,15 @@ def test_integer_hyperparameters_are_numbers_like_any_other():
 # --------------------------------------------------------------------------------------------
 
 
-def _valid_value(arg: str) -> float:
-    low, high, _, _ = RANGES[arg]
-    return 0.5 * (low + high) if high is not None else low + 0.5 + (1.0 if arg == "eta_plus" else 0.0)
+def _valid_value(r: Range) -> float:
+    return 0.5 * (r.low + r.high) if r.high is not None else r.low + 0.5
+
+
+def _put_in_order(name: str, values: dict) -> None:
+    """Swap the values of the case's ordered pairs (a ≤ b) where they are not."""
+    for lo, hi in cases.CASES[name].ordered:
+        if lo in values and hi in values and values[lo] > values[hi]:
+            values[lo], values[hi] = values[hi], values[lo]
 
 
 @pytest.mark.parametrize(("name", "vname"), CASES)
@@ -334,10 +321,8 @@ def test_traced_hyperparameters_pass_validation(name, vname):
     spec = registry.get(name)
     kwargs = {**spec.defaults, **spec.variants[vname].kwargs}
     needs_value = "value" in spec.needs(**kwargs)
-    ranged = [a for a in factory_args(name) if a in RANGES]
-    values = {a: _valid_value(a) for a in ranged}
-    if name == "rprop":
-        values["min_step"], values["max_step"] = 1e-6, 50.0
+    values = {a: _valid_value(cases.CASES[name].range_of(a, kwargs)) for a in ranged_args(name)}
+    _put_in_order(name, values)
     w = jnp.array([1.0, -2.0, 0.5])
 
     def one_step(hp: dict):
@@ -356,7 +341,7 @@ def test_schedule_learning_rate(name):
     spec = registry.get(name)
     lr = spec.defaults["learning_rate"]
     schedule = optax.constant_schedule(lr)
-    if name in LR_IS_STATE:
+    if cases.CASES[name].lr_schedule_refused:
         with pytest.raises(TypeError, match=r"(?=.*learning_rate)(?=.*schedule)"):
             spec.make(learning_rate=schedule)
         return
@@ -374,7 +359,8 @@ def test_schedule_learning_rate(name):
     s3 = decaying.init(w)
     u3, s3 = decaying.update(g, s3, w)
     u3, s3 = decaying.update(g, s3, w)
-    assert np.max(np.abs(u3 - u2)) > 0 or name == "quickprop"  # Quickprop reads η on GD steps only
+    # (Quickprop reads η on its GD steps only: an initial value)
+    assert np.max(np.abs(u3 - u2)) > 0 or cases.CASES[name].lr_is_initial_value
 
 
 # --------------------------------------------------------------------------------------------
@@ -411,14 +397,11 @@ def test_irprop_plus_without_value_raises_naming_value():
 # Property tests
 # --------------------------------------------------------------------------------------------
 
-# Valid values, bounded to magnitudes that keep 3 steps on the test problem finite.
-CAPS = {"learning_rate": 1.0, "eps": 1.0, "initial_accumulator": 1.0, "eta_plus": 3.0,
-        "min_step": 1.0, "max_step": 5.0, "gamma": 1.0, "kappa": 1.0, "max_growth": 3.0}
-
-
-def valid_floats(arg: str) -> st.SearchStrategy[float]:
-    low, high, low_open, high_open = RANGES[arg]
-    high = CAPS[arg] if high is None else high
+def valid_floats(arg: str, r: Range) -> st.SearchStrategy[float]:
+    """Valid values, bounded by the range's cap (magnitudes that keep 3 steps on the test problem
+    finite) where it has no upper end."""
+    low, high, low_open, high_open = r.low, r.high, r.low_open, r.high_open
+    high = r.cap if high is None else high
     if arg == "eps":
         # 0 or ≥ 1e-30: ε near the smallest normal float makes AdaMax's guarded divisor underflow
         # to 0 (a known gap, pinned by test_adamax_guard_survives_a_tiny_eps below); leaving it
@@ -427,8 +410,8 @@ def valid_floats(arg: str) -> st.SearchStrategy[float]:
     return st.floats(low, high, exclude_min=low_open, exclude_max=high_open, allow_nan=False)
 
 
-def invalid_floats(arg: str) -> st.SearchStrategy[float]:
-    low, high, low_open, high_open = RANGES[arg]
+def invalid_floats(r: Range) -> st.SearchStrategy[float]:
+    low, high, low_open, high_open = r.low, r.high, r.low_open, r.high_open
     below = st.floats(max_value=low, exclude_max=not low_open, allow_nan=False).filter(
         lambda x: x < low or (low_open and x == low)
     )
@@ -442,14 +425,14 @@ def invalid_floats(arg: str) -> st.SearchStrategy[float]:
     return st.one_of(*parts)
 
 
-PAIRS = [(n, a) for n in FIRST_ORDER for a in factory_args(n) if a in RANGES]
+PAIRS = [(n, a) for n in FIRST_ORDER for a in ranged_args(n)]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_property_any_out_of_range_value_raises(data):
     name, arg = data.draw(st.sampled_from(PAIRS), label="optimizer, argument")
-    value = data.draw(invalid_floats(arg), label=arg)
+    value = data.draw(invalid_floats(range_of(name, arg)), label=arg)
     spec = registry.get(name)
     with pytest.raises(ValueError, match=rf"\b{arg}\b"):
         spec.factory(**build_kwargs(spec.factory, name, **{arg: value}))
@@ -472,15 +455,10 @@ def test_property_valid_hyperparameters_never_raise_and_give_finite_updates(name
     spec = registry.get(name)
     vname = data.draw(st.sampled_from(list(spec.variants)), label="variant")
     kwargs = {**spec.defaults, **spec.variants[vname].kwargs}
-    for arg in factory_args(name):
-        if arg in RANGES and not (name == "rmsprop" and arg == "momentum" and kwargs.get("nesterov")):
-            kwargs[arg] = data.draw(valid_floats(arg), label=arg)
-    if name == "rmsprop" and kwargs.get("nesterov"):
-        kwargs["momentum"] = data.draw(st.floats(0.0, 1.0, exclude_min=True, exclude_max=True), label="momentum")
-    if name == "rmsprop" and kwargs.get("centered"):  # γ = 0 makes the centred variance ≡ 0: refused
-        kwargs["decay"] = data.draw(st.floats(0.0, 1.0, exclude_min=True, exclude_max=True), label="decay")
-    if name == "rprop" and kwargs["min_step"] > kwargs["max_step"]:
-        kwargs["min_step"], kwargs["max_step"] = kwargs["max_step"], kwargs["min_step"]
+    case = cases.CASES[name]
+    for arg in ranged_args(name):  # within the range the variant's flags leave (RMSProp's Nesterov: α > 0)
+        kwargs[arg] = data.draw(valid_floats(arg, case.range_of(arg, kwargs)), label=arg)
+    _put_in_order(name, kwargs)
     opt = spec.factory(**kwargs)
     needs_value = "value" in spec.needs(**kwargs)
     w, state = _W0, opt.init(_W0)
@@ -489,7 +467,7 @@ def test_property_valid_hyperparameters_never_raise_and_give_finite_updates(name
         updates, state = opt.update(g, state, w, **({"value": value} if needs_value else {}))
         assert bool(jnp.all(jnp.isfinite(updates))), (kwargs, updates)
         w = optax.apply_updates(w, updates)
-    assert float(updates[2]) == 0.0 or name in {"yogi"}, "the dead coordinate moved"
+    assert float(updates[2]) == 0.0 or case.moves_dead_coordinate, "the dead coordinate moved"
 
 
 @pytest.mark.parametrize("eps_in_max", [False, True])
