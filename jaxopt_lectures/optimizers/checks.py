@@ -5,12 +5,14 @@ tracers and schedules through, so ``jax.vmap`` over a grid of hyperparameters st
 one program (the house rule: bad input gets an error naming the argument and the accepted range,
 a traced value is the caller's business). Nothing here is an algorithm; optax has no such checks.
 
->>> from jaxopt_lectures.optimizers.checks import check_range
->>> check_range("beta", 0.9, low=0.0, high=1.0, high_open=True)
->>> check_range("beta", 1.5, low=0.0, high=1.0, high_open=True)
+>>> import jax, jax.numpy as jnp
+>>> from jaxopt_lectures.optimizers.checks import check_integer, check_range
+>>> check_integer("memory_size", 0)
 Traceback (most recent call last):
 ...
-ValueError: beta must lie in [0, 1), got 1.5
+ValueError: memory_size must be an integer ≥ 1; got 0
+>>> jax.vmap(lambda eps: check_range("eps", eps, low=0.0) or eps)(jnp.array([-1.0, 1.0])).shape  # traced: passes
+(2,)
 """
 
 from __future__ import annotations
