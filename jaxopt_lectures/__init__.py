@@ -21,3 +21,16 @@ from .sweeps import *  # noqa: E402,F403  (hyperparameter sweeps: one compiled p
 __all__ += sweeps.__all__  # noqa: F405
 from .analysis import *  # noqa: E402,F403  (Hessian spectra, learning-rate bounds, Lipschitz estimates, ALGORITHMS.md §8)
 __all__ += ["analysis", *analysis.__all__]  # noqa: F405
+
+
+def _export_registered() -> None:
+    """Every registered optimizer is ``jaxopt_lectures.<name>``, its primitive ``scale_by_<name>``
+    (the registry says so), also one whose module no family's ``__init__`` lists."""
+    for spec in registry.REGISTRY.values():
+        for name, fn in ((spec.name, spec.factory), (getattr(spec.primitive, "__name__", ""), spec.primitive)):
+            if name and name not in globals():
+                globals()[name] = fn
+                __all__.append(name)
+
+
+_export_registered()

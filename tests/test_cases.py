@@ -39,3 +39,13 @@ def test_case_names_arguments_and_peers_of_its_entry(name):
         assert not unknown, f"{field} names {sorted(unknown)}, not peers of {name} ({sorted(targets)})"
     assert set(case.replicated_update) <= set(spec.variants)
     assert all(a in spec.variants and b in spec.variants for a, b in case.same_iterates)
+
+
+def test_every_registry_entry_is_a_public_name():
+    """``jaxopt_lectures.<name>`` is the entry's factory and ``scale_by_<name>`` its primitive,
+    both in ``__all__`` (an entry needs no export line besides its registration)."""
+    import jaxopt_lectures as jl
+
+    for spec in registry.REGISTRY.values():
+        assert getattr(jl, spec.name) is spec.factory and spec.name in jl.__all__, spec.name
+        assert getattr(jl, spec.primitive.__name__) is spec.primitive and spec.primitive.__name__ in jl.__all__
