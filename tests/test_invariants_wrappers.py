@@ -35,7 +35,7 @@ import pytest
 
 import jaxopt_lectures as jl
 from jaxopt_lectures import registry
-from test_invariants import CASES, TREES, leaf_bits, one_per_entry, invariant_problem, tree_signature, step_function
+from invariant_problems import CASES, TREES, invariant_problem, leaf_bits, one_per_entry, step_function, tree_signature
 
 def _multisteps(opt):
     """``optax.MultiSteps(opt, 2)`` as a transformation that forwards the extra arguments (see the
