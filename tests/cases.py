@@ -62,7 +62,7 @@ class Case:
       branches: ``kwargs ↦ set`` of the branch counters the per-weight rule must take (the
         ``stats`` of the reference loop), for the sign and curvature heuristics.
       same_iterates: pairs of variants that are the same method under a constant η.
-    test_transformations.py:
+    test_transformations*.py:
       transform_overrides: hyperparameters for its 9-dimensional problem.
       vmap_hyperparameter: (argument, two values) vmapped with the learning rate, or None.
       lr_is_initial_value: η enters only the first steps (Rprop's Δ₀, the delta rules' η₀,

@@ -16,7 +16,7 @@ optimizer's state (issue 14, items 2 and 3). A new registry entry is covered wit
   full-batch gradient k times it is the method taking a step every k-th call (bitwise, below);
   with different gradients a line search would see the last mini-batch's ``value`` and ``grad``
   next to the mean direction. The mean itself is checked for every first-order case in
-  test_transformations.py (``test_multisteps_equals_one_step_on_the_mean_gradient``).
+  test_transformations_compose.py (``test_multisteps_equals_one_step_on_the_mean_gradient``).
 * ``apply_if_finite`` skips a NaN gradient: a zero update, the inner state kept bit for bit, and
   the next finite step is the method's own.
 * checkpoints: ``jaxopt_lectures.checkpoint`` restores bfloat16 and float16 leaves bit for bit and
