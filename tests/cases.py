@@ -62,12 +62,12 @@ class Case:
       branches: ``kwargs ↦ set`` of the branch counters the per-weight rule must take (the
         ``stats`` of the reference loop), for the sign and curvature heuristics.
       same_iterates: pairs of variants that are the same method under a constant η.
-    test_transformations.py:
+    test_transformations*.py:
       transform_overrides: hyperparameters for its 9-dimensional problem.
       vmap_hyperparameter: (argument, two values) vmapped with the learning rate, or None.
       lr_is_initial_value: η enters only the first steps (Rprop's Δ₀, the delta rules' η₀,
         Quickprop's GD steps): changing it mid-run need not change the iterates.
-    test_validation.py, test_invariants.py:
+    test_validation.py, test_invariants*.py:
       ranges: every float argument of the factory → its :class:`Range`.
       choices: every string argument → the values it accepts.
       unranged: number arguments without a range (a real number, or None).
@@ -77,8 +77,8 @@ class Case:
         refused with a TypeError.
       moves_dead_coordinate: a weight whose gradient is always 0 moves (Yogi's v₀ > 0, m₀ > 0).
       inactive: argument → the keyword arguments under which changing it cannot show within 3
-        steps of test_invariants' problem (the branch it enters is never taken).
-      beyond_float32: the gradient scales of test_invariants' finite-input test ("1e30",
+        steps of test_invariants_hyperparams' problem (the branch it enters is never taken).
+      beyond_float32: the gradient scales of test_invariants_finite's test ("1e30",
         "1e-30") whose exact result lies beyond float32 (±∞ is then right; only NaN is refused).
     test_peers.py:
       peer_hyperparameters: the registry peer's target → label → our hyperparameters for one

@@ -11,7 +11,7 @@ import optax
 import pytest
 
 import jaxopt_lectures as jl
-from test_invariants import CASES, TREES, one_per_entry, invariant_problem, step_function
+from invariant_problems import CASES, TREES, invariant_problem, one_per_entry, step_function
 
 
 @pytest.mark.parametrize(("name", "kwargs"), one_per_entry(CASES))  # every variant in the slow pass

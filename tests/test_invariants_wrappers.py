@@ -16,7 +16,7 @@ optimizer's state (issue 14, items 2 and 3). A new registry entry is covered wit
   full-batch gradient k times it is the method taking a step every k-th call (bitwise, below);
   with different gradients a line search would see the last mini-batch's ``value`` and ``grad``
   next to the mean direction. The mean itself is checked for every first-order case in
-  test_transformations.py (``test_multisteps_equals_one_step_on_the_mean_gradient``).
+  test_transformations_compose.py (``test_multisteps_equals_one_step_on_the_mean_gradient``).
 * ``apply_if_finite`` skips a NaN gradient: a zero update, the inner state kept bit for bit, and
   the next finite step is the method's own.
 * checkpoints: ``jaxopt_lectures.checkpoint`` restores bfloat16 and float16 leaves bit for bit and
@@ -35,7 +35,7 @@ import pytest
 
 import jaxopt_lectures as jl
 from jaxopt_lectures import registry
-from test_invariants import CASES, TREES, leaf_bits, one_per_entry, invariant_problem, tree_signature, step_function
+from invariant_problems import CASES, TREES, invariant_problem, leaf_bits, one_per_entry, step_function, tree_signature
 
 def _multisteps(opt):
     """``optax.MultiSteps(opt, 2)`` as a transformation that forwards the extra arguments (see the

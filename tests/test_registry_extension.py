@@ -197,8 +197,9 @@ def test_a_bad_entry_is_refused_naming_it_and_leaves_the_registry_as_it_was(spec
 
 #: every test file that iterates the registry and keys its tests by entry name
 REGISTRY_WIDE = (
-    "test_cases", "test_reference_loops", "test_transformations", "test_validation", "test_invariants",
-    "test_invariants_wrappers", "test_checkpoint_resume", "test_peers", "test_solve", "test_docstrings",
+    "test_cases", "test_reference_loops", "test_transformations", "test_transformations_compose", "test_validation",
+    "test_invariants", "test_invariants_hyperparams", "test_invariants_finite", "test_invariants_wrappers",
+    "test_checkpoint_resume", "test_peers", "test_solve", "test_docstrings",
 )  # fmt: skip
 
 
