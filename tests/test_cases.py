@@ -32,7 +32,7 @@ def test_case_names_arguments_and_peers_of_its_entry(name):
         assert args <= arguments, f"{field} names {sorted(args - arguments)}, not arguments of {name}"
     if case.vmap_hyperparameter:
         assert case.vmap_hyperparameter[0] in case.ranges
-    assert set(case.inactive) <= set(case.ranges), "only ranged floats are changed by test_invariants"
+    assert set(case.inactive) <= set(case.ranges), "only ranged floats are changed by test_invariants_hyperparams"
     targets = {peer.target for peer in spec.peers}
     for field in ("peer_hyperparameters", "peer_tests"):
         unknown = set(getattr(case, field)) - targets
