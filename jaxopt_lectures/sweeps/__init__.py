@@ -48,7 +48,9 @@ groups, the tracing fallback, reassembly in caller order), :mod:`.loops` (the vm
 :mod:`.configs` (the grid's rows and the factory's checks), :mod:`.sharding` (the device mesh) and
 :mod:`.result` (:class:`SweepResult`). Another search over configurations (random search, say)
 is a sibling of :mod:`.grid` that hands its configurations to :func:`.driver.run_sweep` (as
-zipped columns, ``product=False``).
+zipped columns, ``product=False``); random search is one already: :mod:`.distributions`
+(``uniform``, ``log_uniform``, ``choice`` as grid values, drawn with ``samples=N`` and
+``sample_key`` on the host before compilation; Bergstra & Bengio 2012).
 
 Examples:
   >>> import jax.numpy as jnp, numpy as np, jaxopt_lectures as jl
@@ -65,7 +67,10 @@ Examples:
 
 from __future__ import annotations
 
+from .distributions import Distribution, choice, log_uniform, sample_grid, uniform
 from .grid import sweep, sweep_fit
 from .result import SweepBest, SweepResult
 
-__all__ = ["SweepBest", "SweepResult", "sweep", "sweep_fit"]
+__all__ = [
+    "Distribution", "SweepBest", "SweepResult", "choice", "log_uniform", "sample_grid", "sweep", "sweep_fit", "uniform",
+]  # fmt: skip

@@ -1,5 +1,9 @@
 """Grid search: :func:`sweep` (full batch) and :func:`sweep_fit` (minibatches) over every configuration of a grid.
 
+A grid value may also be a distribution (random search, Bergstra & Bengio 2012): its draws are
+made on the host by :func:`~jaxopt_lectures.sweeps.distributions.sample_grid` before anything
+compiles, and run as ordinary grid columns.
+
 ALGORITHMS.md §10.2 and §10.5 (L0's learning-rate and momentum sweeps) and §9 (``fit``). Both
 check their arguments and hand their compiled program (:mod:`.loops`) to the driver
 (:func:`~jaxopt_lectures.sweeps.driver.run_sweep`); :mod:`jaxopt_lectures.sweeps` says what
@@ -16,6 +20,7 @@ import optax
 
 from ..optimizers.base import check_callable, check_integer, check_start
 from ..train import check_fit_args, check_key, num_examples
+from .distributions import sample_grid
 from .driver import run_sweep
 from .loops import full_batch_program, minibatch_program
 from .result import SweepResult
@@ -33,6 +38,8 @@ def sweep(
     product: bool = True,
     devices: Sequence[jax.Device] | None = None,
     residual_fn: Callable[[Any], Any] | None = None,
+    samples: int | None = None,
+    sample_key: jax.Array | None = None,
 ) -> SweepResult:
     """Minimise ``fun`` from ``x0`` for ``steps`` steps with every configuration of ``grid``.
 
@@ -42,7 +49,9 @@ def sweep(
       make_optimizer: ``make_optimizer(**hyperparameters)`` → any optax transformation (this
         library's or optax's); it receives ``value``, ``grad`` and ``value_fn`` (and
         ``residual_fn`` when given), so line searches and ``rprop(variant="irprop+")`` work.
-      grid: hyperparameter name → 1-D array of values. Floating values are traced; others
+      grid: hyperparameter name → 1-D array of values, or a distribution (:func:`~jaxopt_lectures.uniform`,
+        :func:`~jaxopt_lectures.log_uniform`, :func:`~jaxopt_lectures.choice`: random search, see
+        :mod:`jaxopt_lectures.sweeps.distributions`). Floating values are traced; others
         (strings, integers, flags) give one compiled group per distinct combination.
       fun: scalar objective of a pytree of parameters.
       x0: the starting parameters, shared by every configuration.
@@ -51,6 +60,10 @@ def sweep(
         False, the arrays zipped (equal lengths).
       devices: the devices the configuration axis is sharded over; default ``jax.local_devices()``.
       residual_fn: passed on as the extra argument ``residual_fn`` (Gauss–Newton, LM).
+      samples: with distributions in ``grid``: the number of draws N (integer ≥ 1); the draws form
+        N rows, combined with the listed columns as ``product`` says.
+      sample_key: with distributions in ``grid``: the PRNG key they are drawn from
+        (``jax.random.key(seed)``; the same key gives the same configurations).
 
     Returns:
       A :class:`SweepResult`.
@@ -69,8 +82,9 @@ def sweep(
     check_callable("fun", fun)
     if residual_fn is not None:
         check_callable("residual_fn", residual_fn)
+    configs = sample_grid(grid, samples, sample_key, product)  # the rows as zipped columns
     options = {"fun": fun, "residual_fn": residual_fn, "steps": int(steps)}
-    return run_sweep(full_batch_program, make_optimizer, grid, product, devices, (x0,), options)
+    return run_sweep(full_batch_program, make_optimizer, configs, False, devices, (x0,), options)
 
 
 def sweep_fit(
@@ -86,13 +100,16 @@ def sweep_fit(
     sampling: str = "shuffle",
     product: bool = True,
     devices: Sequence[jax.Device] | None = None,
+    samples: int | None = None,
+    sample_key: jax.Array | None = None,
 ) -> SweepResult:
     """:func:`~jaxopt_lectures.fit` for every configuration of ``grid``, on the same minibatches.
 
     ALGORITHMS.md §9. The batches of epoch e come from ``jax.random.fold_in(key, e)`` exactly as
     in ``fit``, once for all configurations, so a row equals ``fit`` with that configuration.
     ``values`` holds the training loss after each epoch, ``step_losses`` the minibatch losses.
-    Arguments as in :func:`sweep` and :func:`~jaxopt_lectures.fit`.
+    Arguments as in :func:`sweep` (``samples`` and ``sample_key`` draw the grid's distributions;
+    ``key`` draws the minibatches) and :func:`~jaxopt_lectures.fit`.
 
     Examples:
       >>> import jax, jax.numpy as jnp, jaxopt_lectures as jl
@@ -109,5 +126,6 @@ def sweep_fit(
     check_start("params", params)
     check_callable("loss_fn", loss_fn, takes="(params, batch)")
     batch_size = None if sampling == "full" else int(batch_size)
+    configs = sample_grid(grid, samples, sample_key, product)  # the rows as zipped columns
     options = {"loss_fn": loss_fn, "epochs": int(epochs), "batch_size": batch_size, "sampling": sampling}
-    return run_sweep(minibatch_program, make_optimizer, grid, product, devices, (params, data, key), options)
+    return run_sweep(minibatch_program, make_optimizer, configs, False, devices, (params, data, key), options)
