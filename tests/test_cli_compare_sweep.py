@@ -12,7 +12,7 @@ from hang_guard import HANG_GUARD_SECONDS
 from pngs import png_size
 
 from jaxopt_lectures import cli, plotting, registry
-from jaxopt_lectures.cli.sweep import parse_param
+from jaxopt_lectures.cli.sweep import parse_param, parse_sample
 from jaxopt_lectures.problems import PROBLEMS
 
 
@@ -191,6 +191,31 @@ def test_sweep_words_only_zip_and_top_in_process(capsys):
     assert "… 1 more" in out and "of 3 configurations" in out
 
 
+def test_sweep_sample_draws_the_library_s_configurations_in_process(capsys):
+    """--sample: random search (Bergstra & Bengio 2012); the rows are jl.sample_grid's draws from
+    jax.random.key(--seed), combined with --param by their product, one compiled program."""
+    import jax
+    import numpy as np
+
+    import jaxopt_lectures as jl
+
+    base = ["sweep", "--optimizer", "momentum", "--problem", "quadratic_l0", "--steps", "20",
+            "--sample", "lr=log_uniform:1e-3:0.2", "--param", "beta=0,0.5", "--samples", "4"]  # fmt: skip
+    assert cli.main([*base, "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    rows = table_rows(out, "beta")  # the --param columns first, then the --sample ones
+    assert len(rows) == 8 and "1 compiled program(s)" in out and "4 draws of lr=log_uniform:1e-3:0.2 from seed 3" in out
+    expected = jl.sample_grid({"learning_rate": jl.log_uniform(1e-3, 0.2), "beta": [0.0, 0.5]}, 4, jax.random.key(3))
+    shown = sorted((float(r[1]), float(r[0])) for r in rows)  # the table prints 4 significant digits
+    want = sorted(zip(expected["learning_rate"].tolist(), expected["beta"].tolist(), strict=True))
+    np.testing.assert_allclose(np.array(shown), np.array(want), rtol=1e-3)  # 4 digits: relative error < 5e-4
+    # seed 3's draws, not the default seed 0's: --seed reaches the key
+    default = jl.sample_grid({"learning_rate": jl.log_uniform(1e-3, 0.2)}, 4, jax.random.key(0))["learning_rate"]
+    rates = expected["learning_rate"][::2]  # the 4 draws (each beside both betas)
+    assert np.min(np.abs(np.subtract.outer(default, rates)) / rates) > 1e-3  # the shown digits tell them apart
+    assert parse_sample("form=choice:classic,ema", registry.get("momentum").parameters)[1] == jl.choice(["classic", "ema"])
+
+
 # ----------------------------------------------------------------------------------------------
 # --param specs
 # ----------------------------------------------------------------------------------------------
@@ -277,6 +302,20 @@ SWEEP = ["sweep", "--optimizer", "sgd", "--problem", "separable_quadratic_l0"]
             ["gauss_newton needs the residuals", "problems with residuals:"],
         ),
         (["sweep", "--optimizer", "sgd", "--problem", "beale"], ["--param"]),
+        ([*SWEEP, "--sample", "lr=log_uniform:0:1", "--samples", "4"], ["log_uniform: low must be > 0", "accepted forms"]),
+        ([*SWEEP, "--sample", "lr=uniform:1:0", "--samples", "4"], ["uniform: low must be < high"]),
+        ([*SWEEP, "--sample", "lr=normal:0:1", "--samples", "4"], ["malformed", "accepted forms: NAME=uniform:LO:HI"]),
+        ([*SWEEP, "--sample", "lr=uniform:0", "--samples", "4"], ["malformed", "accepted forms"]),
+        ([*SWEEP, "--sample", "beta=uniform:0:1", "--samples", "4"], ["unknown parameter 'beta'"]),
+        ([*SWEEP, "--sample", "lr=uniform:0.1:0.2"], ["--sample needs --samples N"]),
+        ([*SWEEP, "--sample", "lr=uniform:0.1:0.2", "--samples", "0"], ["--samples must be ≥ 1"]),
+        ([*SWEEP, "--param", "lr=0.1", "--samples", "3"], ["--samples is given without --sample"]),
+        ([*SWEEP, "--param", "lr=0.1", "--sample", "lr=uniform:0.1:0.2", "--samples", "2"], ["given twice"]),
+        (
+            ["sweep", "--optimizer", "momentum", "--problem", "beale", "--sample", "lr=uniform:0.1:0.2",
+             "--param", "beta=0.1,0.2,0.3", "--samples", "2", "--zip"],
+            ["--zip", "needs 2 values"],
+        ),
     ],
 )
 def test_argument_errors_exit_2_with_the_valid_choices(args, expected, capsys):

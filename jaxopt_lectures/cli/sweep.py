@@ -1,6 +1,7 @@
 """``jaxopt-lectures sweep``: one optimizer over a grid of its hyperparameters on one problem, as
 one compiled program (:func:`jaxopt_lectures.sweep`), with the ``--param`` grammar
-(:func:`parse_param`). The grid's names are checked against the factory's keyword arguments as the
+(:func:`parse_param`) and random search's ``--sample`` grammar (:func:`parse_sample`; Bergstra &
+Bengio 2012, :mod:`jaxopt_lectures.sweeps.distributions`). The grid's names are checked against the factory's keyword arguments as the
 registry lists them (:attr:`~jaxopt_lectures.registry.OptimizerSpec.parameters`).
 """
 
@@ -19,13 +20,17 @@ from .common import (
     progress_printer, save_plot,
 )  # fmt: skip
 
-__all__ = ["ALIASES", "PARAM_FORMS", "add_parser", "parse_param", "parse_value", "run"]
+__all__ = ["ALIASES", "PARAM_FORMS", "SAMPLE_FORMS", "add_parser", "parse_param", "parse_sample", "parse_value", "run"]
 
 PARAM_FORMS = (
     "NAME=LO:HI:N[:lin|:log] (N ≥ 1 values from LO to HI, evenly or log-spaced; log needs LO, HI > 0) "
     "or NAME=V1,V2,... (numbers, true/false, none or words, e.g. variant=rprop-,irprop+)"
 )
-#: Short names ``--param`` accepts for a factory's keyword arguments.
+SAMPLE_FORMS = (
+    "NAME=uniform:LO:HI, NAME=log_uniform:LO:HI (0 < LO < HI) or NAME=choice:V1,V2,... "
+    "(--samples N draws of each, from --seed)"
+)
+#: Short names ``--param`` and ``--sample`` accept for a factory's keyword arguments.
 ALIASES = {"lr": "learning_rate"}
 
 
@@ -97,6 +102,42 @@ def parse_param(text: str, valid: dict[str, Any] | None = None) -> tuple[str, li
     return name, values
 
 
+def parse_sample(text: str, valid: dict[str, Any] | None = None) -> tuple[str, Any]:
+    """One ``--sample`` spec → ``(name, distribution)``; ``ValueError`` when malformed or unknown.
+
+    ``NAME=uniform:LO:HI`` and ``NAME=log_uniform:LO:HI`` give :func:`~jaxopt_lectures.uniform` and
+    :func:`~jaxopt_lectures.log_uniform`; ``NAME=choice:V1,V2,...`` gives
+    :func:`~jaxopt_lectures.choice` of the values as ``--param NAME=V1,V2,...`` reads them. Names as
+    in :func:`parse_param`.
+    """
+    from ..sweeps import distributions
+
+    name, sep, spec = text.partition("=")
+    kind, colon, rest = spec.strip().partition(":")
+    if not sep or not colon or kind not in ("uniform", "log_uniform", "choice") or not rest.strip():
+        raise ValueError(f"--sample {text!r} is malformed; accepted forms: {SAMPLE_FORMS}")
+    if kind == "choice":
+        try:
+            name, values = parse_param(f"{name}={rest}", valid)
+        except ValueError as err:
+            raise ValueError(str(err).replace("--param", "--sample", 1).split("; accepted forms")[0]
+                             + f"; accepted forms: {SAMPLE_FORMS}") from None  # fmt: skip
+        return name, distributions.choice(values)
+    parts = [p.strip() for p in rest.split(":")]
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        lo, hi = float(parts[0]), float(parts[1])
+    except ValueError:
+        raise ValueError(f"--sample {text!r} is malformed; accepted forms: {SAMPLE_FORMS}") from None
+    name, _ = parse_param(f"{name}=0", valid)  # the name's checks and aliases
+    make = distributions.log_uniform if kind == "log_uniform" else distributions.uniform
+    try:
+        return name, make(lo, hi)
+    except ValueError as err:
+        raise ValueError(f"--sample {text!r}: {err}; accepted forms: {SAMPLE_FORMS}") from None
+
+
 def _grid_configs(grid: dict[str, list[Any]], product: bool) -> list[dict[str, Any]]:
     """The configurations ``sweep`` will run (for deciding which extra arguments they need)."""
     columns = itertools.product(*grid.values()) if product else zip(*grid.values(), strict=True)
@@ -111,7 +152,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import jax.numpy as jnp
     import numpy as np
 
-    from ..sweeps import sweep
+    import jax
+
+    from ..sweeps import sample_grid, sweep
 
     name = names_option(parser, "--optimizer", args.optimizer, registry.names())
     if len(name) != 1:
@@ -132,17 +175,48 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if key in grid:
             parser.error(f"--param {key} is given twice" + (" (lr stands for learning_rate)" if key == "learning_rate" else ""))
         grid[key] = values
+    for text in args.sample:
+        try:
+            key, dist = parse_sample(text, valid)
+        except ValueError as err:
+            parser.error(f"{spec.name}: {err}")
+        if key in grid:
+            parser.error(f"{key} is given twice (--param and --sample name one parameter each)")
+        grid[key] = dist
+    if not grid:
+        parser.error("give at least one --param or --sample")
+    if args.sample and args.samples is None:
+        parser.error("--sample needs --samples N (the number of draws, N ≥ 1)")
+    if args.samples is not None and not args.sample:
+        parser.error("--samples is given without --sample")
+    if args.samples is not None and args.samples < 1:
+        parser.error(f"--samples must be ≥ 1, got {args.samples}")
+    if args.sample and args.plot is not None:
+        parser.error("--plot draws a grid; it is not available with --sample (random configurations)")
+    if args.seed < 0:
+        parser.error(f"--seed must be ≥ 0, got {args.seed}")
     if args.plot is not None:
         if len(grid) not in (1, 2):
             parser.error(f"--plot takes 1 or 2 parameters (a curve or a heatmap); got {len(grid)}: {', '.join(grid)}")
         words = [k for k, vs in grid.items() if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vs)]
         if words:
             parser.error(f"--plot needs numeric parameters; {', '.join(words)} is not")
-    if args.zip and len({len(values) for values in grid.values()}) > 1:
+    if args.zip and not args.sample and len({len(values) for values in grid.values()}) > 1:
         lengths = ", ".join(f"{k}: {len(vs)}" for k, vs in grid.items())
         parser.error(f"--zip pairs the parameters' values, so they need the same number of values; got {lengths}")
     check_common(parser, args)
-    configs = _grid_configs(grid, not args.zip)
+    if args.sample:  # random search: draw once, then sweep the drawn rows as zipped columns
+        try:
+            columns = sample_grid(grid, args.samples, jax.random.key(args.seed), not args.zip)
+        except (TypeError, ValueError) as err:
+            parser.error(str(err).replace("product=False", "--zip"))
+        n_rows = len(next(iter(columns.values())))
+        configs = [{k: col[i].item() if hasattr(col[i], "item") else col[i] for k, col in columns.items()}
+                   for i in range(n_rows)]  # fmt: skip
+        grid, product = columns, False
+    else:
+        configs = _grid_configs(grid, not args.zip)
+        product = not args.zip
     residuals = any(spec.driver_for(**c) == "least_squares" for c in configs)
     if residuals:
         check_residuals(parser, problem, spec.name)
@@ -160,7 +234,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             problem.fun,
             x0,
             steps=args.steps,
-            product=not args.zip,
+            product=product,
             residual_fn=problem.residual_fn if residuals else None,
         )
     except (TypeError, ValueError) as err:
@@ -191,8 +265,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(f"fastest to f − f* ≤ {args.tol:g}: none within {args.steps} steps")
     print(f"diverged: {num_diverged} of {n} configurations")
     dtype = x0.dtype.name
+    drawn = f"{args.samples} draws of {', '.join(args.sample)} from seed {args.seed}; " if args.sample else ""
     print(
-        f"{spec.name} on {problem.name}, {args.steps} steps from x0, {dtype}; other parameters: registry "
+        f"{spec.name} on {problem.name}, {args.steps} steps from x0, {dtype}; {drawn}other parameters: registry "
         f"defaults; {result.num_programs} compiled program(s), {seconds:.1f} s."
     )
     if args.plot is None:
@@ -225,17 +300,28 @@ def add_parser(sub: Any) -> None:
             "--param forms: NAME=LO:HI:N[:lin|:log] (N ≥ 1 values from LO to HI, evenly spaced by default; "
             "log needs LO, HI > 0), or NAME=V1,V2,... (numbers, true/false, none, or words). "
             "lr stands for learning_rate. Examples: --param lr=1e-4:1:32:log, --param beta=0,0.5,0.9, "
-            "--param variant=rprop-,irprop+."
+            "--param variant=rprop-,irprop+. Random search (Bergstra & Bengio 2012): --sample forms "
+            f"{SAMPLE_FORMS}; e.g. --sample lr=log_uniform:1e-4:1e-1 --samples 32 --seed 0. The draws form "
+            "--samples rows, combined with the --param values by their product (or zipped with --zip)."
         ),
     )
     sweep_parser.add_argument("--optimizer", required=True, metavar="NAME", help="a registered optimizer (list)")
     sweep_parser.add_argument(
         "--param",
-        required=True,
         action="append",
+        default=[],
         metavar="SPEC",
         help="a swept keyword of the optimizer's factory (repeat for a grid; forms below)",
     )
+    sweep_parser.add_argument(
+        "--sample",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="a keyword drawn at random: NAME=uniform:LO:HI, NAME=log_uniform:LO:HI or NAME=choice:V1,V2,...",
+    )
+    sweep_parser.add_argument("--samples", type=int, metavar="N", help="draws of each --sample (N ≥ 1)")
+    sweep_parser.add_argument("--seed", type=int, default=0, metavar="S", help="the draws' jax.random.key (default 0)")
     sweep_parser.add_argument("--problem", required=True, metavar="NAME", help="a registered problem (list --problems)")
     sweep_parser.add_argument("--steps", type=int, default=1000, metavar="N", help="steps per configuration (default 1000)")
     sweep_parser.add_argument(
