@@ -26,7 +26,8 @@ NOT_IMPORTABLE = {"jaxopt_lectures.__main__"}
 
 # Modules whose examples must not silently vanish (an empty docstring passes testmod): the fewest
 # examples each must keep. Every registered factory's examples are guarded by the second test.
-MIN_EXAMPLES = {"jaxopt_lectures.checkpoint": 1, "jaxopt_lectures.sweeps": 1, "jaxopt_lectures.sweeps.grid": 2}
+MIN_EXAMPLES = {"jaxopt_lectures.checkpoint": 1, "jaxopt_lectures.sweeps": 1, "jaxopt_lectures.sweeps.grid": 2,
+                "jaxopt_lectures.sweeps.distributions": 1}
 
 MODULES = [jaxopt_lectures.__name__] + sorted(
     info.name

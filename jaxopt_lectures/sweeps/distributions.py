@@ -90,7 +90,11 @@ class _Choice(Distribution):
 
 def _bounds(kind: str, low: Any, high: Any) -> tuple[float, float]:
     for name, v in (("low", low), ("high", high)):
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not math.isfinite(v):
+        try:  # a Python, NumPy or concrete JAX real scalar (drawn on the host: tracers cannot be)
+            ok = not isinstance(v, (bool, str)) and np.ndim(v) == 0 and np.asarray(v).dtype.kind in "iuf"
+        except Exception:  # noqa: BLE001 - a tracer or an odd object: not a number we can draw from
+            ok = False
+        if not (ok and math.isfinite(float(v))):
             raise ValueError(f"{kind}: {name} must be a finite real number; got {v!r}")
     if not low < high:
         raise ValueError(f"{kind}: low must be < high; got low={low!r}, high={high!r}")
