@@ -208,7 +208,7 @@ def _random_state(name, kwargs, params):
     return initial, jax.tree.map(fill, initial)
 
 
-@pytest.mark.parametrize(("name", "kwargs"), CASES)
+@pytest.mark.parametrize(("name", "kwargs"), one_per_entry(CASES))  # every variant: slow pass
 def test_checkpoint_round_trips_every_optimizer_state_on_a_mixed_precision_tree(name, kwargs, tmp_path):
     template, state = _random_state(name, kwargs, TREES["mixed dtypes"])
     path = tmp_path / "state.npz"
@@ -217,7 +217,7 @@ def test_checkpoint_round_trips_every_optimizer_state_on_a_mixed_precision_tree(
     chex.assert_trees_all_equal(leaf_bits(back), leaf_bits(state), strict=True)
 
 
-@pytest.mark.parametrize(("name", "kwargs"), CASES)
+@pytest.mark.parametrize(("name", "kwargs"), one_per_entry(CASES))  # every variant: slow pass
 def test_flax_serialization_round_trips_every_optimizer_state(name, kwargs):
     serialization = pytest.importorskip("flax.serialization")
     template, state = _random_state(name, kwargs, TREES["mixed dtypes"])
@@ -227,7 +227,7 @@ def test_flax_serialization_round_trips_every_optimizer_state(name, kwargs):
     chex.assert_trees_all_equal(leaf_bits(back), leaf_bits(state), strict=True)
 
 
-@pytest.mark.parametrize(("name", "kwargs"), CASES)
+@pytest.mark.parametrize(("name", "kwargs"), one_per_entry(CASES))  # every variant: slow pass
 def test_orbax_round_trips_every_optimizer_state(name, kwargs, tmp_path):
     ocp = pytest.importorskip("orbax.checkpoint")
     template, state = _random_state(name, kwargs, TREES["mixed dtypes"])
