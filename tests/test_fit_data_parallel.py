@@ -54,7 +54,8 @@ def test_bad_devices_raise_before_tracing(devices, error, match):
 
 
 def test_batch_must_split_evenly_over_the_devices():
-    with pytest.raises(ValueError, match=r"batch_size must be a multiple of the number of devices \(2\) .*; got batch_size=3"):
+    message = r"batch_size must be a multiple of the number of devices \(2\) .*; got batch_size=3"
+    with pytest.raises(ValueError, match=message):
         data_parallel.check_divides(2, 10, 3, "shuffle")
     with pytest.raises(ValueError, match=r"sampling='full' puts all n = 10 examples .* 4 devices"):
         data_parallel.check_divides(4, 10, None, "full")
@@ -114,7 +115,8 @@ for sampling, steps in (("shuffle", EPOCHS * 128 // 16), ("replacement", EPOCHS 
         wd, hd = run(d, sampling)
         # The batch is split over the d devices (P("data")), the parameters replicated (P()).
         size = 128 if sampling == "full" else 16
-        split = [s for n, s in seen if n == size and len(s.device_set) == d and s.spec == jax.sharding.PartitionSpec("data")]
+        along = jax.sharding.PartitionSpec("data")
+        split = [s for n, s in seen if n == size and len(s.device_set) == d and s.spec == along]
         assert split, (sampling, d, seen)
         leaf = jax.tree.leaves(wd)[0]
         assert len(leaf.sharding.device_set) == d and leaf.sharding.is_fully_replicated, leaf.sharding
