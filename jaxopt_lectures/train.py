@@ -174,7 +174,7 @@ def _chunk_size(epochs: int, bar: bool) -> int:
 
 
 def _epochs(carry, first_chunk, fresh, data, validation_data, key, first, epochs, *, loss_fn, opt, chunk,
-            batch_size, sampling):
+            batch_size, sampling, batch_sharding=None):
     """Epochs ``first, …, first + chunk − 1`` as one ``lax.scan`` of :func:`engine.minibatch_advance`;
     those ≥ ``epochs`` change nothing.
 
@@ -190,7 +190,7 @@ def _epochs(carry, first_chunk, fresh, data, validation_data, key, first, epochs
     carry = jax.lax.cond(first_chunk, begin, lambda c: c, carry)
 
     def run(c, e):
-        c, losses = epoch_steps(opt, loss_fn, c, data, key, e, batch_size, sampling)
+        c, losses = epoch_steps(opt, loss_fn, c, data, key, e, batch_size, sampling, batch_sharding=batch_sharding)
         val = loss_fn(c.params, validation_data) if validation_data is not None else jnp.zeros_like(c.value)
         stopped = c.reason == engine.DIVERGED
         return c, (losses, jnp.where(stopped, jnp.nan, c.value), jnp.where(stopped, jnp.nan, val))
@@ -203,24 +203,33 @@ def _epochs(carry, first_chunk, fresh, data, validation_data, key, first, epochs
     return jax.lax.scan(epoch, carry, first + jnp.arange(chunk))
 
 
-def epoch_steps(opt, loss_fn, c: engine.MinibatchLoop, data, key, epoch, batch_size, sampling):
+def epoch_steps(opt, loss_fn, c: engine.MinibatchLoop, data, key, epoch, batch_size, sampling, *,
+                batch_sharding=None):
     """Epoch ``epoch`` of ``fit`` (and of every ``sweep_fit`` row): its minibatches, drawn with
     ``fold_in(key, epoch)``, a step of :func:`engine.minibatch_advance` on each, then the loss on
-    all data (:func:`engine.monitor`). Returns the carry and the minibatch losses."""
+    all data (:func:`engine.monitor`). Returns the carry and the minibatch losses.
+
+    ``batch_sharding`` (data-parallel ``fit``, :mod:`data_parallel`): each minibatch is constrained
+    to it, so its examples are split over the devices and XLA all-reduces the gradient's mean."""
     n = num_examples(data)
     idx = batch_indices(jax.random.fold_in(key, epoch), n, n if sampling == "full" else batch_size, sampling)
 
     def step(c, i):
-        return engine.minibatch_advance(opt, loss_fn, c, jax.tree.map(lambda x: x[i], data))
+        batch = jax.tree.map(lambda x: x[i], data)
+        if batch_sharding is not None:
+            batch = jax.lax.with_sharding_constraint(batch, batch_sharding)
+        return engine.minibatch_advance(opt, loss_fn, c, batch)
 
     c, losses = jax.lax.scan(step, c, idx)
     return engine.monitor(c, loss_fn(c.params, data)), losses
 
 
-def _program(loss_fn, split, chunk, batch_size, sampling):
+def _program(loss_fn, split, chunk, batch_size, sampling, batch_sharding=None):
     """The compiled chunk of epochs for this loss and optimizer, ``run(split.floats, *args)``
     (cached in :mod:`programs`: the optimizer's floats are runtime inputs)."""
     settings = {"chunk": chunk, "batch_size": batch_size, "sampling": sampling}
+    if batch_sharding is not None:  # data-parallel: a program of its own (one device: the key as before)
+        settings["batch_sharding"] = batch_sharding
 
     def body(functions, opt, *args):
         (loss,) = functions
@@ -260,6 +269,7 @@ def fit(
     progress: bool | None = None,
     opt_state: Any = None,
     initial_epoch: int = 0,
+    devices: Any = None,
 ) -> tuple[Any, FitHistory]:
     """Train ``params`` on ``data`` with minibatches for ``epochs`` epochs.
 
@@ -281,6 +291,11 @@ def fit(
       initial_epoch: the index of the first epoch (its minibatches come from
         ``fold_in(key, initial_epoch)``): with ``opt_state`` and a previous run's
         ``history.next_epoch``, a resumed run equals one uninterrupted run.
+      devices: data parallelism (:mod:`data_parallel`): a device count k (``jax.devices()[:k]``)
+        or a sequence of jax devices of one platform. Each minibatch is split over them, the
+        parameters and optimizer state are replicated, and the result equals one device's up to
+        rounding. ``batch_size`` (all n examples for ``sampling="full"``) must be a multiple of
+        their number. One device runs the one-device path on it; ``None`` (default) is today's run.
 
     Returns:
       ``(params, history)`` with a :class:`FitHistory`.
@@ -295,11 +310,33 @@ def fit(
     """
     n = num_examples(data)
     check_fit_args(n, epochs, batch_size, sampling)
+    mesh, device = None, None
+    if devices is not None:  # checked before anything is traced or compiled
+        from . import data_parallel  # only data-parallel runs read it (it imports sweeps, which import this)
+
+        devices = data_parallel.resolve_devices(devices)
+        if len(devices) > 1:
+            data_parallel.check_divides(len(devices), n, batch_size, sampling)
+            mesh = data_parallel.mesh(devices)
+        elif devices[0] != jax.devices()[0]:
+            device = devices[0]
     check_key(key)
     check_optimizer(optimizer)
     value = _check_model(loss_fn, params, data)
     if validation_data is not None:
         num_examples(validation_data, "validation_data")
+    if device is not None:  # one device that is not the default: the one-device run, placed there
+        with jax.default_device(device):
+            return _fit(loss_fn, params, data, optimizer, value, epochs, batch_size, key, sampling, validation_data,
+                        progress, opt_state, initial_epoch, None)
+    return _fit(loss_fn, params, data, optimizer, value, epochs, batch_size, key, sampling, validation_data,
+                progress, opt_state, initial_epoch, mesh)
+
+
+def _fit(loss_fn, params, data, optimizer, value, epochs, batch_size, key, sampling, validation_data, progress,
+         opt_state, initial_epoch, mesh):
+    """:func:`fit` after its checks; ``mesh``: the data-parallel mesh (None: one device)."""
+    n = num_examples(data)
     epochs = int(epochs)
     check_integer("initial_epoch", initial_epoch, low=0, why="the index of the first epoch")
     start = int(initial_epoch)
@@ -307,13 +344,19 @@ def fit(
     steps_per_epoch = 1 if sampling == "full" else n // batch_size
     fresh = opt_state is None
     carry = _initial_carry(value, optimizer, params, opt_state)
+    host, batch_sharding = (lambda x: x), None
+    if mesh is not None:  # replicate the model, the data and the key; the batch is split inside the program
+        from . import data_parallel
+
+        carry, data, validation_data, key = data_parallel.replicate((carry, data, validation_data, key), mesh)
+        host, batch_sharding = data_parallel.fetch, data_parallel.batch_sharding(mesh)
     bar = _progress_bar(progress, epochs)
     chunk = _chunk_size(epochs, bar is not None)
     try:
         split = programs.split_optimizer(optimizer)
     except programs.Uncacheable:
         split = programs.whole(optimizer)
-    run = _program(loss_fn, split, chunk, batch_size, sampling)
+    run = _program(loss_fn, split, chunk, batch_size, sampling, batch_sharding)
     num_chunks = -(-epochs // chunk)
     outs = []
     try:
@@ -323,10 +366,11 @@ def fit(
                 carry, out = run(split.floats, *args)
             except programs.TRACER_ERRORS:  # a factory that needs a float as a Python value: floats fixed
                 split = programs.whole(optimizer)
-                run = _program(loss_fn, split, chunk, batch_size, sampling)
+                run = _program(loss_fn, split, chunk, batch_size, sampling, batch_sharding)
                 carry, out = run(split.floats, *args)
+            out = host(out)
             outs.append(out)
-            done = int(carry.reason) != engine.RUNNING
+            done = int(host(carry.reason)) != engine.RUNNING
             if bar is not None:
                 last = min(chunk, epochs - c * chunk) - 1
                 post = {"train": f"{float(out[1][last]):.4g}"}
@@ -344,10 +388,11 @@ def fit(
         pad = epochs - len(train)
         step_losses = np.concatenate([step_losses, np.full((pad, *step_losses.shape[1:]), np.nan, step_losses.dtype)])
         train, val = (np.concatenate([a, np.full(pad, np.nan, a.dtype)]) for a in (train, val))
-    reason = int(engine.finish(carry.reason))
+    counts = host((carry.reason, carry.k, carry.evaluations))
+    reason = int(engine.finish(counts[0]))
     stopped = None
     if reason == engine.DIVERGED:
-        last = max(int(carry.k) - 1, 0)  # the step that produced the non-finite number
+        last = max(int(counts[1]) - 1, 0)  # the step that produced the non-finite number
         epoch, step = divmod(last, steps_per_epoch)
         stopped = (start + epoch, step)
     history = FitHistory(
@@ -357,10 +402,10 @@ def fit(
         reason=engine.REASONS[reason],
         stopped_epoch=None if stopped is None else stopped[0],
         stopped_step=None if stopped is None else stopped[1],
-        num_steps=int(carry.k),
-        num_fun_evals=int(carry.evaluations.fun),
-        num_grad_evals=int(carry.evaluations.grad),
-        num_hvp_evals=int(carry.evaluations.hvp),
+        num_steps=int(counts[1]),
+        num_fun_evals=int(counts[2].fun),
+        num_grad_evals=int(counts[2].grad),
+        num_hvp_evals=int(counts[2].hvp),
         opt_state=carry.opt_state,
         next_epoch=start + epochs,
     )
