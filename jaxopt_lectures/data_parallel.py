@@ -52,12 +52,7 @@ def resolve_devices(devices: Any) -> list:
             f"devices must be None, a device count (int) or a sequence of jax devices "
             f"(e.g. jax.devices()[:2]); got {devices!r}"
         ) from None
-    if not devices or not all(isinstance(d, jax.Device) for d in devices):
-        raise ValueError(
-            f"devices must be a non-empty sequence of jax devices (e.g. jax.devices()[:2]); got {devices!r}"
-        )
-    if len(set(devices)) != len(devices):
-        raise ValueError(f"devices must not repeat a device; got {devices!r}")
+    devices = sharding.check_devices(devices, example="jax.devices()[:2]")
     platforms = sorted({d.platform for d in devices})
     if len(platforms) > 1:
         raise ValueError(f"devices must all be of one platform (one mesh); got platforms {platforms}")
@@ -81,7 +76,7 @@ def check_divides(num_devices: int, n: int, batch_size: int | None, sampling: st
 
 def mesh(devices: list) -> Mesh:
     """The 1-D mesh ``("data",)`` over ``devices``."""
-    return Mesh(np.array(devices), (AXIS,))
+    return sharding.mesh(devices, AXIS)
 
 
 def batch_sharding(m: Mesh) -> NamedSharding:
@@ -94,6 +89,4 @@ def replicate(x: Any, m: Mesh) -> Any:
     return sharding.put(x, NamedSharding(m, PartitionSpec()))
 
 
-def fetch(x: Any) -> Any:
-    """NumPy copies of a pytree of (possibly multi-host) arrays."""
-    return sharding.fetch(x)
+fetch = sharding.fetch  # NumPy copies of a pytree of (possibly multi-host) arrays

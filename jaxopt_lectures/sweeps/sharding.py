@@ -14,19 +14,23 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh, NamedSharding
 
-__all__ = ["fetch", "mesh", "put"]
+__all__ = ["check_devices", "fetch", "mesh", "put"]
 
 
-def mesh(devices: Any) -> Mesh:
-    """A 1-D mesh ``("config",)`` over ``devices`` (default: every local device), checked."""
-    devices = jax.local_devices() if devices is None else list(devices)
+def check_devices(devices: Any, example: str = "jax.local_devices()[:2]") -> list:
+    """``devices`` as a list: non-empty, jax devices only, none repeated (else ``ValueError``)."""
+    devices = list(devices)
     if not devices or not all(isinstance(d, jax.Device) for d in devices):
-        raise ValueError(
-            f"devices must be a non-empty sequence of jax devices (e.g. jax.local_devices()[:2]); got {devices!r}"
-        )
+        raise ValueError(f"devices must be a non-empty sequence of jax devices (e.g. {example}); got {devices!r}")
     if len(set(devices)) != len(devices):
         raise ValueError(f"devices must not repeat a device; got {devices!r}")
-    return Mesh(np.array(devices), ("config",))
+    return devices
+
+
+def mesh(devices: Any, axis: str = "config") -> Mesh:
+    """A 1-D mesh ``(axis,)`` over ``devices`` (default: every local device), checked."""
+    devices = jax.local_devices() if devices is None else check_devices(devices)
+    return Mesh(np.array(devices), (axis,))
 
 
 def put(x: Any, sharding: NamedSharding) -> Any:
