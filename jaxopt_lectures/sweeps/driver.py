@@ -65,14 +65,17 @@ def run_sweep(program, make_optimizer, grid, product, devices, shared, options) 
 
     outs = sharding.fetch(outs)
     first = outs[0]
-    values = np.empty((n, *first[1].shape[1:]), first[1].dtype)
+    values = np.empty((n, *first[1][0].shape[1:]), first[1][0].dtype)
+    val_values = None if first[1][1] is None else np.empty_like(values)
     losses = None if first[2] is None else np.empty((n, *first[2].shape[1:]), first[2].dtype)
     alive = np.empty(n, bool)
     params = jax.tree.map(lambda a: np.empty((n, *a.shape[1:]), a.dtype), first[0])
     counts = {name: np.empty(n, col.dtype) for name, col in first[5].items()}
     for members, (p, v, sl, a, _, c) in zip(groups.values(), outs):
         m = len(members)  # rows past m are padding
-        values[members], alive[members] = v[:m], a[:m]
+        values[members], alive[members] = v[0][:m], a[:m]
+        if val_values is not None:
+            val_values[members] = v[1][:m]
         if losses is not None:
             losses[members] = sl[:m]
         for dst, src in zip(jax.tree.leaves(params), jax.tree.leaves(p)):
@@ -84,7 +87,7 @@ def run_sweep(program, make_optimizer, grid, product, devices, shared, options) 
     with np.errstate(invalid="ignore"):
         diverged = ~alive | ~np.isfinite(final) | (final > initial)
     return SweepResult(configs, values, final, diverged, initial, params, losses, len(groups), mesh.devices.size,
-                       **counts)  # fmt: skip
+                       **counts, val_values=val_values)  # fmt: skip
 
 
 def _float_dtype(params: Any) -> Any:

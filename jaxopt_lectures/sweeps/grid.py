@@ -102,12 +102,15 @@ def sweep_fit(
     devices: Sequence[jax.Device] | None = None,
     samples: int | None = None,
     sample_key: jax.Array | None = None,
+    validation_data: Any = None,
 ) -> SweepResult:
     """:func:`~jaxopt_lectures.fit` for every configuration of ``grid``, on the same minibatches.
 
     ALGORITHMS.md §9. The batches of epoch e come from ``jax.random.fold_in(key, e)`` exactly as
     in ``fit``, once for all configurations, so a row equals ``fit`` with that configuration.
-    ``values`` holds the training loss after each epoch, ``step_losses`` the minibatch losses.
+    ``values`` holds the training loss after each epoch, ``step_losses`` the minibatch losses and,
+    with ``validation_data`` (a pytree like ``data``), ``val_values`` the loss on it after each
+    epoch (``fit``'s ``history.val_loss``); :meth:`SweepResult.best` then ranks by it.
     Arguments as in :func:`sweep` (``samples`` and ``sample_key`` draw the grid's distributions;
     ``key`` draws the minibatches) and :func:`~jaxopt_lectures.fit`.
 
@@ -125,7 +128,11 @@ def sweep_fit(
     check_key(key)
     check_start("params", params)
     check_callable("loss_fn", loss_fn, takes="(params, batch)")
+    shared = (params, data, key)
+    if validation_data is not None:
+        num_examples(validation_data, "validation_data")
+        shared = (*shared, validation_data)
     batch_size = None if sampling == "full" else int(batch_size)
     configs = sample_grid(grid, samples, sample_key, product)  # the rows as zipped columns
     options = {"loss_fn": loss_fn, "epochs": int(epochs), "batch_size": batch_size, "sampling": sampling}
-    return run_sweep(minibatch_program, make_optimizer, configs, False, devices, (params, data, key), options)
+    return run_sweep(minibatch_program, make_optimizer, configs, False, devices, shared, options)

@@ -19,7 +19,7 @@ from .. import engine, programs
 from ..optimizers.base import check_scalar_value
 from ..train import epoch_steps
 
-__all__ = ["compiled", "full_batch_program", "minibatch_program"]
+__all__ = ["compiled", "full_batch_program", "minibatch_program", "segment_program", "start_program"]
 
 
 def _optimizer(make_optimizer, static, hp):
@@ -53,26 +53,65 @@ def full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_fn
 
     # ``ids`` carries the configuration axis, also when no hyperparameter is traced (hps == {})
     x, values, alive, counts = jax.vmap(lambda hp, _: one(hp))(hps, ids)
-    return x, values, None, alive, value0, counts
+    return x, (values, None), None, alive, value0, counts
 
 
-def minibatch_program(hps, ids, params, data, key, *, make_optimizer, static, loss_fn, epochs, batch_size, sampling):
+def _epochs(opt, loss_fn, c, data, validation_data, key, first, epochs, batch_size, sampling):
+    """Epochs ``first, …, first + epochs − 1`` of ``fit`` for one row from its carry ``c``: the
+    loss on all data, on ``validation_data`` (None without it) and the minibatch losses per
+    epoch, NaN once the row stopped."""
+
+    def epoch(c, e):  # fit's epoch; the batches come from fold_in(key, e)
+        c, losses = epoch_steps(opt, loss_fn, c, data, key, e, batch_size, sampling)
+        stopped = c.reason == engine.DIVERGED
+        val = None if validation_data is None else jnp.where(stopped, jnp.nan, loss_fn(c.params, validation_data))
+        return c, (jnp.where(stopped, jnp.nan, c.value), val, losses)
+
+    return jax.lax.scan(epoch, c, first + jnp.arange(epochs))
+
+
+def minibatch_program(hps, ids, params, data, key, validation_data=None, *, make_optimizer, static, loss_fn, epochs,
+                      batch_size, sampling):  # fmt: skip
     """``fit``'s epochs for every configuration, on the same batches (drawn outside the vmap)."""
     value0 = check_scalar_value("loss_fn", jnp.asarray(loss_fn(params, data)))  # traced after the grid's checks
 
     def one(hp):
         opt = _optimizer(make_optimizer, static, hp)
-
-        def epoch(c, e):  # fit's epoch; the batches do not depend on the configuration: one draw for all
-            c, losses = epoch_steps(opt, loss_fn, c, data, key, e, batch_size, sampling)
-            return c, (jnp.where(c.reason == engine.DIVERGED, jnp.nan, c.value), losses)
-
         c = engine.minibatch_start(opt, params, value0)
-        c, (values, losses) = jax.lax.scan(epoch, c, jnp.arange(epochs))
-        return c.params, values, losses, c.reason != engine.DIVERGED, _counts(c)
+        c, (values, vals, losses) = _epochs(opt, loss_fn, c, data, validation_data, key, 0, epochs, batch_size,
+                                            sampling)  # fmt: skip
+        return c.params, (values, vals), losses, c.reason != engine.DIVERGED, _counts(c)
 
     p, values, losses, alive, counts = jax.vmap(lambda hp, _: one(hp))(hps, ids)
     return p, values, losses, alive, value0, counts
+
+
+def start_program(hps, ids, params, data, *, make_optimizer, static, loss_fn, per_row_params):
+    """Each row's carry before its first epoch (:func:`engine.minibatch_start`) from ``params``
+    (one pytree for every row, or with ``per_row_params`` a leading row axis): the state is
+    ``init(params)`` and the value the loss on all data. Used by the searches that run a
+    population in segments (:mod:`.population`)."""
+
+    def one(hp, p):
+        opt = _optimizer(make_optimizer, static, hp)
+        return engine.minibatch_start(opt, p, jnp.asarray(loss_fn(p, data)))
+
+    return jax.vmap(lambda hp, _, p: one(hp, p), in_axes=(0, 0, 0 if per_row_params else None))(hps, ids, params)
+
+
+def segment_program(hps, ids, carry, data, validation_data, key, first, *, make_optimizer, static, loss_fn, epochs,
+                    batch_size, sampling, per_row_key):  # fmt: skip
+    """Epochs ``first, …, first + epochs − 1`` of every row from its carry (``first`` is traced, so
+    segments of one length share a program); ``key`` is one key for every row or, with
+    ``per_row_key``, one per row. Returns the carries and ``(values, val_values, step_losses)``."""
+
+    def one(hp, c, k):
+        opt = _optimizer(make_optimizer, static, hp)
+        return _epochs(opt, loss_fn, c, data, validation_data, k, first, epochs, batch_size, sampling)
+
+    return jax.vmap(lambda hp, _, c, k: one(hp, c, k), in_axes=(0, 0, 0, 0 if per_row_key else None))(
+        hps, ids, carry, key
+    )
 
 
 def compiled(program, make_optimizer, static, options):

@@ -44,6 +44,9 @@ class SweepResult(NamedTuple):
         ``max_steps`` for a row that ran all its steps); ``reason_names`` gives the words.
       num_fun_evals, num_grad_evals, num_hvp_evals: [n] evaluations each row spent (line-search
         trials included; ``sweep_fit``: on minibatches, the per-epoch losses on all data not counted).
+      val_values: ``sweep_fit`` with ``validation_data``: [n, epochs] the loss on it after each
+        epoch (NaN from the epoch a row stopped); None otherwise. When present, :meth:`best` ranks
+        by its last column.
     """
 
     configs: dict[str, np.ndarray]
@@ -59,6 +62,7 @@ class SweepResult(NamedTuple):
     num_fun_evals: np.ndarray | None = None
     num_grad_evals: np.ndarray | None = None
     num_hvp_evals: np.ndarray | None = None
+    val_values: np.ndarray | None = None
 
     @property
     def reason_names(self) -> list[str]:
@@ -69,13 +73,20 @@ class SweepResult(NamedTuple):
         """Configuration ``index`` as keyword arguments of ``make_optimizer`` (Python scalars)."""
         return {name: python_scalar(col[index]) for name, col in self.configs.items()}
 
+    @property
+    def ranking_values(self) -> np.ndarray:
+        """[n] what :meth:`best` ranks: the final validation loss when there is one, else ``final_values``."""
+        return self.final_values if self.val_values is None else self.val_values[:, -1]
+
     def best(self) -> SweepBest:
-        """The non-diverged configuration with the lowest final loss (the first one on a tie)."""
-        ok = ~self.diverged & np.isfinite(self.final_values)
+        """The non-diverged configuration with the lowest final loss — validation loss when the sweep had
+        validation data — (the first one on a tie); ``final_value`` is that loss."""
+        ranked = self.ranking_values
+        ok = ~self.diverged & np.isfinite(ranked)
         if not ok.any():
             raise ValueError("every configuration diverged: there is no best one")
-        i = int(np.flatnonzero(ok)[np.argmin(self.final_values[ok])])
-        return SweepBest(i, self.config(i), float(self.final_values[i]))
+        i = int(np.flatnonzero(ok)[np.argmin(ranked[ok])])
+        return SweepBest(i, self.config(i), float(ranked[i]))
 
     def steps_to(self, target: float) -> np.ndarray:
         """[n] float: the first step (epoch for ``sweep_fit``) after which the loss is ≤ ``target``;
