@@ -50,7 +50,9 @@ groups, the tracing fallback, reassembly in caller order), :mod:`.loops` (the vm
 is a sibling of :mod:`.grid` that hands its configurations to :func:`.driver.run_sweep` (as
 zipped columns, ``product=False``); random search is one already: :mod:`.distributions`
 (``uniform``, ``log_uniform``, ``choice`` as grid values, drawn with ``samples=N`` and
-``sample_key`` on the host before compilation; Bergstra & Bengio 2012).
+``sample_key`` on the host before compilation; Bergstra & Bengio 2012). Several seeds per
+configuration (``seeds=k``: every configuration with k PRNG streams, rows = configurations ×
+seeds of the same program) are :mod:`.seeds`, their result :mod:`.seeds_result`.
 
 Examples:
   >>> import jax.numpy as jnp, numpy as np, jaxopt_lectures as jl
@@ -70,7 +72,9 @@ from __future__ import annotations
 from .distributions import Distribution, choice, log_uniform, sample_grid, uniform
 from .grid import sweep, sweep_fit
 from .result import SweepBest, SweepResult
+from .seeds import SeedsBest, SeedsResult
 
 __all__ = [
     "Distribution", "SweepBest", "SweepResult", "choice", "log_uniform", "sample_grid", "sweep", "sweep_fit", "uniform",
 ]  # fmt: skip
+__all__ += ["SeedsBest", "SeedsResult"]  # several seeds per configuration (.seeds)

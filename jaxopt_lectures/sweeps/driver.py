@@ -32,9 +32,13 @@ _TRACER_ERRORS = (
 )
 
 
-def run_sweep(program, make_optimizer, grid, product, devices, shared, options) -> SweepResult:
+def run_sweep(program, make_optimizer, grid, product, devices, shared, options, per_row=()) -> SweepResult:
     """Run ``program`` for every configuration of ``grid``; ``shared`` (x0, or params, data and key) is
-    replicated on every device, ``options`` are the program's keyword arguments (functions, sizes)."""
+    replicated on every device, ``options`` are the program's keyword arguments (functions, sizes).
+
+    ``per_row``: the positions in ``shared`` whose leaves carry a leading axis with one entry per
+    row (several seeds: each row's start and minibatch key); those are sharded along the rows like
+    the hyperparameters, and the program is told so by its ``options``."""
     configs = configurations(grid, product)
     names = list(configs)
     check_factory(make_optimizer, names)
@@ -44,18 +48,19 @@ def run_sweep(program, make_optimizer, grid, product, devices, shared, options) 
     validate(make_optimizer, rows, configs, traced)
     mesh = sharding.mesh(devices)
     along, replicated = NamedSharding(mesh, PartitionSpec("config")), NamedSharding(mesh, PartitionSpec())
-    shared = sharding.put(shared, replicated)
+    shared = tuple(a if i in per_row else sharding.put(a, replicated) for i, a in enumerate(shared))
 
     while True:  # runs again only when a float turned out to need a Python value
         groups = static_groups(rows, traced)
         outs, needs_value = [], []
         for static, members in groups.items():
             try:
-                args = (static, members, configs, traced, mesh, along, shared, options)
+                args = (static, members, configs, traced, mesh, along, shared, options, per_row)
                 outs.append(_launch(program, make_optimizer, *args))
             except _TRACER_ERRORS:
                 row = rows[members[0]]
-                needs_value = [k for k in traced if not _traceable(program, make_optimizer, row, k, shared, options)]
+                first_row = _rows_of(shared, per_row, np.arange(1))
+                needs_value = [k for k in traced if not _traceable(program, make_optimizer, row, k, first_row, options)]
                 if not needs_value:
                     raise
                 break
@@ -71,7 +76,9 @@ def run_sweep(program, make_optimizer, grid, product, devices, shared, options) 
     alive = np.empty(n, bool)
     params = jax.tree.map(lambda a: np.empty((n, *a.shape[1:]), a.dtype), first[0])
     counts = {name: np.empty(n, col.dtype) for name, col in first[5].items()}
-    for members, (p, v, sl, a, _, c) in zip(groups.values(), outs):
+    per_row_initial = np.ndim(first[4]) > 0  # each row's own start (per_row x0 or params)
+    initial = np.empty(n, first[4].dtype) if per_row_initial else float(first[4])
+    for members, (p, v, sl, a, v0, c) in zip(groups.values(), outs):
         m = len(members)  # rows past m are padding
         values[members], alive[members] = v[0][:m], a[:m]
         if val_values is not None:
@@ -82,7 +89,8 @@ def run_sweep(program, make_optimizer, grid, product, devices, shared, options) 
             dst[members] = src[:m]
         for name, col in c.items():
             counts[name][members] = col[:m]
-    initial = float(first[4])
+        if per_row_initial:
+            initial[members] = v0[:m]
     final = values[:, -1]
     with np.errstate(invalid="ignore"):
         diverged = ~alive | ~np.isfinite(final) | (final > initial)
@@ -98,14 +106,21 @@ def _float_dtype(params: Any) -> Any:
     return jnp.result_type(*floats) if floats else jnp.result_type(float)
 
 
-def _launch(program, make_optimizer, static, members, configs, traced, mesh, along, shared, options):
+def _rows_of(shared, per_row, rows):
+    """``shared`` with its ``per_row`` entries cut to ``rows`` (the others as they are)."""
+    return tuple(jax.tree.map(lambda a: a[rows], s) if i in per_row else s for i, s in enumerate(shared))
+
+
+def _launch(program, make_optimizer, static, members, configs, traced, mesh, along, shared, options, per_row):
     """Start one static group's compiled program (asynchronously); rows padded to the mesh."""
     d = mesh.devices.size
     padded = np.concatenate([members, np.full(-len(members) % d, members[0])])
     dtype = _float_dtype(shared[0])
     hps = {name: sharding.put(configs[name][padded].astype(dtype), along) for name in traced}
+    args = _rows_of(shared, per_row, padded)
+    args = tuple(sharding.put(a, along) if i in per_row else a for i, a in enumerate(args))
     run = compiled(program, make_optimizer, static, options)
-    return run(hps, sharding.put(padded.astype(np.int32), along), *shared)
+    return run(hps, sharding.put(padded.astype(np.int32), along), *args)
 
 
 def _traceable(program, make_optimizer, row, name, shared, options) -> bool:

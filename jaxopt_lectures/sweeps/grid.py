@@ -24,6 +24,7 @@ from .distributions import sample_grid
 from .driver import run_sweep
 from .loops import full_batch_program, minibatch_program
 from .result import SweepResult
+from .seeds import SeedsResult, seeds_fit, seeds_sweep
 
 __all__ = ["sweep", "sweep_fit"]
 
@@ -40,7 +41,10 @@ def sweep(
     residual_fn: Callable[[Any], Any] | None = None,
     samples: int | None = None,
     sample_key: jax.Array | None = None,
-) -> SweepResult:
+    seeds: int | None = None,
+    init_params: Callable[[jax.Array], Any] | None = None,
+    key: jax.Array | None = None,
+) -> SweepResult | SeedsResult:
     """Minimise ``fun`` from ``x0`` for ``steps`` steps with every configuration of ``grid``.
 
     Lecture L0 (ALGORITHMS.md §10.2, §10.5); :mod:`jaxopt_lectures.sweeps` says what rows mean.
@@ -64,9 +68,14 @@ def sweep(
         N rows, combined with the listed columns as ``product`` says.
       sample_key: with distributions in ``grid``: the PRNG key they are drawn from
         (``jax.random.key(seed)``; the same key gives the same configurations).
+      seeds: run every configuration from k random starts (integer ≥ 1; needs ``init_params`` and
+        ``key``, ``x0=None``): seed s starts from ``init_params(jax.random.fold_in(key, s))``, all
+        seeds in the same program (:mod:`jaxopt_lectures.sweeps.seeds`).
+      init_params: with ``seeds``: ``init_params(key)`` → a random start x0.
+      key: with ``seeds``: the PRNG key the seeds' keys are folded from.
 
     Returns:
-      A :class:`SweepResult`.
+      A :class:`SweepResult`; with ``seeds`` a :class:`~jaxopt_lectures.SeedsResult` ([n, k] per seed).
 
     Examples:
       >>> import jax.numpy as jnp, jaxopt_lectures as jl
@@ -77,6 +86,10 @@ def sweep(
       >>> r.diverged.tolist(), r.best().config        # GD at η = 0.6 diverges; β = 0.5 rescues it
       ([False, False, True, False], {'learning_rate': 0.6, 'beta': 0.5})
     """
+    if seeds is not None or init_params is not None:  # several seeds per configuration: sweeps/seeds.py
+        return seeds_sweep(make_optimizer, grid, fun, x0, steps=steps, product=product, devices=devices,
+                           residual_fn=residual_fn, samples=samples, sample_key=sample_key, seeds=seeds,
+                           init_params=init_params, key=key)  # fmt: skip
     check_integer("steps", steps, why="every configuration runs that many steps")
     check_start("x0", x0)
     check_callable("fun", fun)
@@ -103,7 +116,9 @@ def sweep_fit(
     samples: int | None = None,
     sample_key: jax.Array | None = None,
     validation_data: Any = None,
-) -> SweepResult:
+    seeds: int | None = None,
+    init_params: Callable[[jax.Array], Any] | None = None,
+) -> SweepResult | SeedsResult:
     """:func:`~jaxopt_lectures.fit` for every configuration of ``grid``, on the same minibatches.
 
     ALGORITHMS.md §9. The batches of epoch e come from ``jax.random.fold_in(key, e)`` exactly as
@@ -114,6 +129,13 @@ def sweep_fit(
     Arguments as in :func:`sweep` (``samples`` and ``sample_key`` draw the grid's distributions;
     ``key`` draws the minibatches) and :func:`~jaxopt_lectures.fit`.
 
+    ``seeds=k`` (integer ≥ 1) runs every configuration with k PRNG streams in the same program and
+    returns a :class:`~jaxopt_lectures.SeedsResult` ([n, k] per seed; mean, std, quantiles,
+    ``best(statistic)``): seed s uses the key ``k_s = jax.random.fold_in(key, s)`` for its minibatches
+    and, with ``init_params`` (then ``params=None``), starts from ``init_params(k_s)`` — exactly
+    ``fit(loss_fn, init_params(k_s), data, make_optimizer(**config), key=k_s, ...)``
+    (:mod:`jaxopt_lectures.sweeps.seeds`).
+
     Examples:
       >>> import jax, jax.numpy as jnp, jaxopt_lectures as jl
       >>> x = jnp.linspace(-1.0, 1.0, 32); data = (x, 3.0 * x)
@@ -123,6 +145,10 @@ def sweep_fit(
       >>> r.values.shape, r.step_losses.shape, r.best().config
       ((3, 5), (3, 5, 4), {'learning_rate': 0.9})
     """
+    if seeds is not None or init_params is not None:  # several seeds per configuration: sweeps/seeds.py
+        return seeds_fit(make_optimizer, grid, loss_fn, params, data, epochs=epochs, batch_size=batch_size, key=key,
+                         sampling=sampling, product=product, devices=devices, samples=samples, sample_key=sample_key,
+                         validation_data=validation_data, seeds=seeds, init_params=init_params)  # fmt: skip
     n = num_examples(data)
     check_fit_args(n, epochs, batch_size, sampling)
     check_key(key)

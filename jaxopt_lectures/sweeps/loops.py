@@ -32,28 +32,35 @@ def _counts(c: Any) -> dict[str, jax.Array]:
     return {"reason": engine.finish(c.reason), "num_fun_evals": ev.fun, "num_grad_evals": ev.grad, "num_hvp_evals": ev.hvp}
 
 
-def full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_fn, steps):
+def full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_fn, steps, per_row_x0=False):
     """values[i, k] = f(x_{k+1}) of configuration i (NaN once it diverged), final x, alive, f(x0),
     and each row's stop reason and evaluation counts. Steps of :func:`engine.advance` with only
-    the divergence rule and ``max_steps = steps`` (a sweep's curves all have ``steps`` points)."""
+    the divergence rule and ``max_steps = steps`` (a sweep's curves all have ``steps`` points).
+    With ``per_row_x0`` the leaves of ``x0`` have a leading row axis (each row its own start, e.g.
+    one per seed) and f(x0) is one value per row."""
     extra = {"value_fn": fun} if residual_fn is None else {"value_fn": fun, "residual_fn": residual_fn}
     objective = engine.Objective(jax.value_and_grad(fun), extra)
     rules = engine.Rules(gtol=-1.0, ftol=0.0, gdtol=0.0, max_steps=steps, stall_steps=0)  # -1: gtol off
-    value0 = check_scalar_value("fun", jnp.asarray(fun(x0)))  # the start, shared by every configuration
+    if per_row_x0:
+        check_scalar_value("fun", jax.eval_shape(fun, jax.tree.map(lambda a: a[0], x0)))
+    else:
+        value0 = check_scalar_value("fun", jnp.asarray(fun(x0)))  # the start, shared by every configuration
 
-    def one(hp):
+    def one(hp, x):
         opt = _optimizer(make_optimizer, static, hp)
 
         def step(c, _):
             c, _ = engine.advance(opt, objective, rules, c)
             return c, jnp.where(c.reason == engine.DIVERGED, jnp.nan, c.value)
 
-        c, values = jax.lax.scan(step, engine.start(opt, objective, x0, rules), None, length=steps)
-        return c.params, values, c.reason != engine.DIVERGED, _counts(c)
+        c0 = engine.start(opt, objective, x, rules)
+        c, values = jax.lax.scan(step, c0, None, length=steps)
+        return c.params, values, c.reason != engine.DIVERGED, _counts(c), c0.value
 
     # ``ids`` carries the configuration axis, also when no hyperparameter is traced (hps == {})
-    x, values, alive, counts = jax.vmap(lambda hp, _: one(hp))(hps, ids)
-    return x, (values, None), None, alive, value0, counts
+    in_axes = (0, 0, 0 if per_row_x0 else None)
+    x, values, alive, counts, values0 = jax.vmap(lambda hp, _, x: one(hp, x), in_axes=in_axes)(hps, ids, x0)
+    return x, (values, None), None, alive, values0 if per_row_x0 else value0, counts
 
 
 def _epochs(opt, loss_fn, c, data, validation_data, key, first, epochs, batch_size, sampling):
@@ -70,20 +77,39 @@ def _epochs(opt, loss_fn, c, data, validation_data, key, first, epochs, batch_si
     return jax.lax.scan(epoch, c, first + jnp.arange(epochs))
 
 
+def _runtime_counters(state: Any, zero: jax.Array) -> Any:
+    """``state`` with ``zero`` (0, but known only at run time) added to its integer leaves (step
+    counts). With a compile-time 0 count XLA specialises the step's bias corrections (Adam's
+    β^t) and the last bits differ from ``fit``, whose state is an input of its epochs' program."""
+    return jax.tree.map(lambda a: a + zero.astype(a.dtype) if jnp.issubdtype(a.dtype, jnp.integer) else a, state)
+
+
 def minibatch_program(hps, ids, params, data, key, validation_data=None, *, make_optimizer, static, loss_fn, epochs,
-                      batch_size, sampling):  # fmt: skip
-    """``fit``'s epochs for every configuration, on the same batches (drawn outside the vmap)."""
-    value0 = check_scalar_value("loss_fn", jnp.asarray(loss_fn(params, data)))  # traced after the grid's checks
+                      batch_size, sampling, per_row_params=False, per_row_key=False):  # fmt: skip
+    """``fit``'s epochs for every configuration, on the same batches (drawn outside the vmap).
 
-    def one(hp):
+    With ``per_row_params`` / ``per_row_key`` the leaves of ``params`` / ``key`` have a leading row
+    axis: each row starts from its own parameters (its loss on all data is then one value per row)
+    and draws its own minibatches, exactly as ``fit`` with that start and key (several seeds)."""
+    if per_row_params:  # traced after the grid's checks
+        check_scalar_value("loss_fn", jax.eval_shape(loss_fn, jax.tree.map(lambda a: a[0], params), data))
+    else:
+        value0 = check_scalar_value("loss_fn", jnp.asarray(loss_fn(params, data)))
+
+    def one(hp, i, p, k):
         opt = _optimizer(make_optimizer, static, hp)
-        c = engine.minibatch_start(opt, params, value0)
-        c, (values, vals, losses) = _epochs(opt, loss_fn, c, data, validation_data, key, 0, epochs, batch_size,
+        v0 = jnp.asarray(loss_fn(p, data)) if per_row_params else value0
+        state = opt.init(p)
+        if per_row_key:  # fit's state enters its epochs as an input: so must this one, for fit's bits
+            state = _runtime_counters(state, jnp.minimum(i, 0))
+        c = engine.minibatch_start(opt, p, v0, state)
+        c, (values, vals, losses) = _epochs(opt, loss_fn, c, data, validation_data, k, 0, epochs, batch_size,
                                             sampling)  # fmt: skip
-        return c.params, (values, vals), losses, c.reason != engine.DIVERGED, _counts(c)
+        return c.params, (values, vals), losses, c.reason != engine.DIVERGED, _counts(c), v0
 
-    p, values, losses, alive, counts = jax.vmap(lambda hp, _: one(hp))(hps, ids)
-    return p, values, losses, alive, value0, counts
+    in_axes = (0, 0, 0 if per_row_params else None, 0 if per_row_key else None)
+    p, values, losses, alive, counts, values0 = jax.vmap(one, in_axes=in_axes)(hps, ids, params, key)
+    return p, values, losses, alive, values0 if per_row_params else value0, counts
 
 
 def start_program(hps, ids, params, data, *, make_optimizer, static, loss_fn, per_row_params):
