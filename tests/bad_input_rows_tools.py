@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -17,6 +18,17 @@ from bad_inputs_common import (
     CMP, EMPTY, KEY, NAN_W, PATHS, SWEEP, W, X, a_sweep_result, cli_main, f, fit, not_a_checkpoint, per_example_loss,
     row, saved, sweep, sweep_fit, vector_f, whole_word,
 )  # fmt: skip
+
+def _random_w(key):
+    return jax.random.normal(key, ())
+
+
+def _a_seeds_result() -> jl.SeedsResult:
+    """Two configurations × two seeds, built from arrays (no run)."""
+    values = np.array([[[2.0, 1.0], [2.0, 1.5]], [[2.0, 0.5], [2.0, 0.7]]])
+    return jl.SeedsResult({"learning_rate": np.array([0.1, 0.2])}, values, values[..., -1], np.zeros((2, 2), bool),
+                          np.full((2, 2), 3.0), np.zeros((2, 2)), None)  # fmt: skip
+
 
 TOOL_ROWS = [
     # ---- fit
@@ -71,6 +83,23 @@ TOOL_ROWS = [
     row("sweep_fit-loss_fn-not-scalar", lambda: sweep_fit(loss_fn=per_example_loss), ValueError,
         "loss_fn", "scalar"),  # defect: "Gradient only defined for scalar-output functions"
     row("sweep_fit-key-None", lambda: sweep_fit(key=None), TypeError, "key", "PRNG key"),  # defect
+    # ---- several seeds per configuration (issue 16 item 1)
+    row("sweep_fit-seeds-zero", lambda: sweep_fit(seeds=0), ValueError, "seeds", "integer ≥ 1", "got 0"),
+    row("sweep_fit-seeds-float", lambda: sweep_fit(seeds=2.5), ValueError, "seeds", "integer ≥ 1"),
+    row("sweep_fit-init_params-without-seeds", lambda: sweep_fit(init_params=_random_w), ValueError,
+        "init_params", "seeds=k"),
+    row("sweep_fit-init_params-not-callable", lambda: sweep_fit(seeds=2, init_params=1.0), TypeError,
+        "init_params", "callable"),
+    row("sweep_fit-params-and-init_params", lambda: sweep_fit(seeds=2, init_params=_random_w), ValueError,
+        "params", "None", "init_params"),
+    row("sweep-seeds-without-init_params", lambda: sweep(seeds=2, key=KEY), ValueError, "seeds", "init_params"),
+    row("sweep-seeds-without-key", lambda: sweep(seeds=2, x0=None, init_params=_random_w), TypeError,
+        "key", "jax.random.key"),
+    row("SeedsResult.quantile-q-above-1", lambda: _a_seeds_result().quantile(1.5), ValueError, "q", "[0, 1]", "1.5"),
+    row("SeedsResult.best-statistic-unknown", lambda: _a_seeds_result().best("average"), ValueError,
+        "statistic", "'mean'", "'median'", "callable", "'average'"),
+    row("SeedsResult.mean-on-val-without-validation", lambda: _a_seeds_result().mean("val"), ValueError,
+        "on='val'", "validation_data"),
     # ---- analysis
     row("lipschitz_constant-num_iters-zero", lambda: jl.lipschitz_constant(f, W, num_iters=0), ValueError,
         "num_iters", "integer ≥ 1"),
