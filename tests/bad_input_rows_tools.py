@@ -98,6 +98,12 @@ TOOL_ROWS = [
     row("SeedsResult.quantile-q-above-1", lambda: _a_seeds_result().quantile(1.5), ValueError, "q", "[0, 1]", "1.5"),
     row("SeedsResult.best-statistic-unknown", lambda: _a_seeds_result().best("average"), ValueError,
         "statistic", "'mean'", "'median'", "callable", "'average'"),
+    row("plot_seeds-band-unknown", lambda: plotting.plot_seeds(_a_seeds_result(), band="iqr"), ValueError,
+        "band", "'std'", "'quantiles'"),
+    row("plot_seeds-q-above-half", lambda: plotting.plot_seeds(_a_seeds_result(), band="quantiles", q=0.75),
+        ValueError, "q", "(0, 0.5]"),
+    row("plot_seeds-not-a-seeds-result", lambda: plotting.plot_seeds(a_sweep_result()), ValueError,
+        "result", "SeedsResult"),
     row("SeedsResult.mean-on-val-without-validation", lambda: _a_seeds_result().mean("val"), ValueError,
         "on='val'", "validation_data"),
     # ---- analysis

@@ -206,3 +206,49 @@ def test_init_params_must_give_one_tree_for_every_key():
     with pytest.raises(ValueError, match=r"init_params must return the same tree.*seed 1"):
         jl.sweep_fit(jl.sgd, {"learning_rate": [0.1]}, loss, None, DATA, epochs=1, batch_size=8, key=KEY, seeds=2,
                      init_params=ragged)  # fmt: skip
+
+
+def test_plot_seeds_draws_the_centre_and_the_band_over_seeds(tmp_path):
+    pytest.importorskip("matplotlib")
+    from pngs import png_size
+
+    from jaxopt_lectures import plotting
+
+    final = np.array([[1.0, 2.0, 4.0], [0.5, 0.25, 1.0]])
+    r = _by_hand(final)
+    fig = plotting.plot_seeds(r, path=tmp_path / "s.png", figsize=(4.0, 3.0), dpi=50, show_seeds=True)
+    assert png_size(tmp_path / "s.png") == (200, 150)
+    ax = fig.axes[0]
+    centres = [line for line in ax.lines if line.get_linewidth() == 1.6]
+    np.testing.assert_array_equal(centres[1].get_ydata(), r.mean()[1])
+    assert len(ax.lines) == 2 + 2 * 3  # a centre and three seeds per configuration
+    band = ax.collections[0].get_paths()[0].vertices[:, 1]  # the polygon runs along the top and the bottom
+    for edge in (r.mean()[0] - r.std()[0], r.mean()[0] + r.std()[0]):
+        assert np.isin(edge, band).all()
+    fig = plotting.plot_seeds(r, band="quantiles", q=0.1, log=False, configs=[1])
+    band = fig.axes[0].collections[0].get_paths()[0].vertices[:, 1]
+    assert np.isin(np.quantile(final[1], [0.1, 0.9]), band).all()
+    np.testing.assert_array_equal(fig.axes[0].lines[0].get_ydata(), r.median()[1])
+
+
+@pytest.mark.slow  # a fresh interpreter, L3's MLP compiled twice: ~10 s
+def test_the_example_script_runs_and_checks_its_contract(tmp_path):
+    import pathlib
+    import subprocess
+    import sys
+
+    from hang_guard import HANG_GUARD_SECONDS
+
+    script = pathlib.Path(__file__).resolve().parents[1] / "examples" / "sweep_seeds.py"
+    png = tmp_path / "seeds.png"
+    proc = subprocess.run([sys.executable, str(script), str(png), "--quick", "--seeds", "3"], capture_output=True,
+                          text=True, timeout=HANG_GUARD_SECONDS, cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 0, (proc.stdout, proc.stderr)
+    assert "5 learning rates × 3 seeds, 60 epochs" in proc.stdout and "(≤ 1e-3: True)" in proc.stdout
+    assert "best by the mean" in proc.stdout and "best by the max" in proc.stdout
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        assert "no plot" in proc.stdout
+    else:
+        assert png.exists()

@@ -132,7 +132,7 @@ def sweep_fit(
     ``seeds=k`` (integer ≥ 1) runs every configuration with k PRNG streams in the same program and
     returns a :class:`~jaxopt_lectures.SeedsResult` ([n, k] per seed; mean, std, quantiles,
     ``best(statistic)``): seed s uses the key ``k_s = jax.random.fold_in(key, s)`` for its minibatches
-    and, with ``init_params`` (then ``params=None``), starts from ``init_params(k_s)`` — exactly
+    and, with ``init_params`` (then ``params=None``), starts from ``init_params(k_s)`` — that is
     ``fit(loss_fn, init_params(k_s), data, make_optimizer(**config), key=k_s, ...)``
     (:mod:`jaxopt_lectures.sweeps.seeds`).
 

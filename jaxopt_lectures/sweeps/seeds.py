@@ -10,14 +10,17 @@ standard deviation and quantiles per configuration.
 
 **Seed keys.** Seed s draws from ``seed_key(key, s) = jax.random.fold_in(key, s)`` (s = 0, 1, …), so
 the first k seeds of a run with k + 1 seeds are the same runs; ``result.seed_keys`` holds them.
-With ``sweep_fit``, seed s of configuration c is exactly ``fit`` with that key::
+With ``sweep_fit``, seed s of configuration c is ``fit`` with that key::
 
     k_s = jax.random.fold_in(key, s)
     jl.fit(loss_fn, init_params(k_s), data, make_optimizer(**config_c), key=k_s, epochs=..., ...)
 
 (without ``init_params``: from the shared ``params``, so only the minibatch order varies). Each
-row draws its minibatches inside the vmap from its own key, with ``fit``'s arithmetic, so the
-numbers are ``fit``'s bitwise (tests/test_sweep_seeds.py). ``init_params`` is called on the host
+row draws its minibatches inside the vmap from its own key and runs ``fit``'s arithmetic, its
+optimizer state entering the epochs as ``fit``'s does, so the numbers are ``fit``'s: bitwise where
+the model's arithmetic is elementwise (tests/test_sweep_seeds.py), to rounding where a matrix
+product batched over the rows sums in another order (as for any sweep, :mod:`jaxopt_lectures.sweeps`;
+float32 rounding that training may carry to ~1e-4 relative over hundreds of epochs). ``init_params`` is called on the host
 once per seed, ``init_params(k_s)``, as the user would call it; note that the minibatches of epoch
 e come from ``fold_in(k_s, e)``, so an ``init_params`` should draw with ``jax.random.split(key)``
 (or its own fold-in constants) rather than ``fold_in(key, 0)``.
