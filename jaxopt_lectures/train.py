@@ -204,15 +204,18 @@ def _epochs(carry, first_chunk, fresh, data, validation_data, key, first, epochs
 
 
 def epoch_steps(opt, loss_fn, c: engine.MinibatchLoop, data, key, epoch, batch_size, sampling, *,
-                batch_sharding=None):
+                batch_sharding=None, idx=None):
     """Epoch ``epoch`` of ``fit`` (and of every ``sweep_fit`` row): its minibatches, drawn with
     ``fold_in(key, epoch)``, a step of :func:`engine.minibatch_advance` on each, then the loss on
     all data (:func:`engine.monitor`). Returns the carry and the minibatch losses.
 
     ``batch_sharding`` (data-parallel ``fit``, :mod:`data_parallel`): each minibatch is constrained
-    to it, so its examples are split over the devices and XLA all-reduces the gradient's mean."""
+    to it, so its examples are split over the devices and XLA all-reduces the gradient's mean.
+    ``idx``: the epoch's [steps, batch] example indices when drawn already (``key`` is then unused;
+    several seeds draw them once per seed for all configurations)."""
     n = num_examples(data)
-    idx = batch_indices(jax.random.fold_in(key, epoch), n, n if sampling == "full" else batch_size, sampling)
+    if idx is None:
+        idx = batch_indices(jax.random.fold_in(key, epoch), n, n if sampling == "full" else batch_size, sampling)
 
     def step(c, i):
         batch = jax.tree.map(lambda x: x[i], data)

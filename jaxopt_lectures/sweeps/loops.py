@@ -17,9 +17,9 @@ import optax
 
 from .. import engine, programs
 from ..optimizers.base import check_scalar_value
-from ..train import epoch_steps
+from ..train import batch_indices, epoch_steps, num_examples
 
-__all__ = ["compiled", "full_batch_program", "minibatch_program", "segment_program", "start_program"]
+__all__ = ["compiled", "full_batch_program", "minibatch_program", "seeds_program", "segment_program", "start_program"]
 
 
 def _optimizer(make_optimizer, static, hp):
@@ -77,6 +77,22 @@ def _epochs(opt, loss_fn, c, data, validation_data, key, first, epochs, batch_si
     return jax.lax.scan(epoch, c, first + jnp.arange(epochs))
 
 
+def minibatch_program(hps, ids, params, data, key, validation_data=None, *, make_optimizer, static, loss_fn, epochs,
+                      batch_size, sampling):  # fmt: skip
+    """``fit``'s epochs for every configuration, on the same batches (drawn outside the vmap)."""
+    value0 = check_scalar_value("loss_fn", jnp.asarray(loss_fn(params, data)))  # traced after the grid's checks
+
+    def one(hp):
+        opt = _optimizer(make_optimizer, static, hp)
+        c = engine.minibatch_start(opt, params, value0)
+        c, (values, vals, losses) = _epochs(opt, loss_fn, c, data, validation_data, key, 0, epochs, batch_size,
+                                            sampling)  # fmt: skip
+        return c.params, (values, vals), losses, c.reason != engine.DIVERGED, _counts(c)
+
+    p, values, losses, alive, counts = jax.vmap(lambda hp, _: one(hp))(hps, ids)
+    return p, values, losses, alive, value0, counts
+
+
 def _runtime_counters(state: Any, zero: jax.Array) -> Any:
     """``state`` with ``zero`` (0, but known only at run time) added to its integer leaves (step
     counts). With a compile-time 0 count XLA specialises the step's bias corrections (Adam's
@@ -84,32 +100,46 @@ def _runtime_counters(state: Any, zero: jax.Array) -> Any:
     return jax.tree.map(lambda a: a + zero.astype(a.dtype) if jnp.issubdtype(a.dtype, jnp.integer) else a, state)
 
 
-def minibatch_program(hps, ids, params, data, key, validation_data=None, *, make_optimizer, static, loss_fn, epochs,
-                      batch_size, sampling, per_row_params=False, per_row_key=False):  # fmt: skip
-    """``fit``'s epochs for every configuration, on the same batches (drawn outside the vmap).
+def seeds_program(hps, ids, params, data, keys, seed, validation_data=None, *, make_optimizer, static, loss_fn, epochs,
+                  batch_size, sampling, per_row_params):  # fmt: skip
+    """``fit``'s epochs for rows = configurations × seeds (:mod:`.seeds`): row i runs with seed
+    ``seed[i]``, drawing its minibatches from ``keys[seed[i]]`` and, with ``per_row_params``,
+    starting from its own parameters (a leading row axis), else from the shared ``params``.
 
-    With ``per_row_params`` / ``per_row_key`` the leaves of ``params`` / ``key`` have a leading row
-    axis: each row starts from its own parameters (its loss on all data is then one value per row)
-    and draws its own minibatches, exactly as ``fit`` with that start and key (several seeds)."""
+    Each epoch's minibatch indices are drawn once per seed, not per row — k permutations for
+    k·n rows, the configurations of a seed sharing them as a grid's rows share theirs — and every
+    row steps through its seed's with ``fit``'s arithmetic (:func:`~jaxopt_lectures.train.epoch_steps`).
+    The epochs are a scan around the vmapped rows (the grid's programs vmap a scan per row)."""
+    n = num_examples(data)
     if per_row_params:  # traced after the grid's checks
         check_scalar_value("loss_fn", jax.eval_shape(loss_fn, jax.tree.map(lambda a: a[0], params), data))
     else:
         value0 = check_scalar_value("loss_fn", jnp.asarray(loss_fn(params, data)))
 
-    def one(hp, i, p, k):
+    def start(hp, i, p):
         opt = _optimizer(make_optimizer, static, hp)
         v0 = jnp.asarray(loss_fn(p, data)) if per_row_params else value0
-        state = opt.init(p)
-        if per_row_key:  # fit's state enters its epochs as an input: so must this one, for fit's bits
-            state = _runtime_counters(state, jnp.minimum(i, 0))
-        c = engine.minibatch_start(opt, p, v0, state)
-        c, (values, vals, losses) = _epochs(opt, loss_fn, c, data, validation_data, k, 0, epochs, batch_size,
-                                            sampling)  # fmt: skip
-        return c.params, (values, vals), losses, c.reason != engine.DIVERGED, _counts(c), v0
+        # fit's state enters its epochs as an input; so must this one, for fit's bits
+        return engine.minibatch_start(opt, p, v0, _runtime_counters(opt.init(p), jnp.minimum(i, 0))), v0
 
-    in_axes = (0, 0, 0 if per_row_params else None, 0 if per_row_key else None)
-    p, values, losses, alive, counts, values0 = jax.vmap(one, in_axes=in_axes)(hps, ids, params, key)
-    return p, values, losses, alive, values0 if per_row_params else value0, counts
+    carry, values0 = jax.vmap(start, in_axes=(0, 0, 0 if per_row_params else None))(hps, ids, params)
+
+    def row_epoch(hp, c, idx):  # one row's epoch on its seed's minibatches, NaN once it stopped
+        opt = _optimizer(make_optimizer, static, hp)
+        c, losses = epoch_steps(opt, loss_fn, c, data, None, None, batch_size, sampling, idx=idx)
+        stopped = c.reason == engine.DIVERGED
+        val = None if validation_data is None else jnp.where(stopped, jnp.nan, loss_fn(c.params, validation_data))
+        return c, (jnp.where(stopped, jnp.nan, c.value), val, losses)
+
+    def epoch(c, e):
+        idx = jax.vmap(lambda k: batch_indices(jax.random.fold_in(k, e), n, batch_size or n, sampling))(keys)
+        return jax.vmap(row_epoch)(hps, c, idx[seed])
+
+    c, outs = jax.lax.scan(epoch, carry, jnp.arange(epochs))
+    values, vals, losses = jax.tree.map(lambda a: jnp.moveaxis(a, 0, 1), outs)  # [epochs, rows] → [rows, epochs]
+    alive = c.reason != engine.DIVERGED
+    counts = jax.vmap(_counts)(c)
+    return c.params, (values, vals), losses, alive, values0 if per_row_params else value0, counts
 
 
 def start_program(hps, ids, params, data, *, make_optimizer, static, loss_fn, per_row_params):

@@ -16,8 +16,9 @@ With ``sweep_fit``, seed s of configuration c is ``fit`` with that key::
     jl.fit(loss_fn, init_params(k_s), data, make_optimizer(**config_c), key=k_s, epochs=..., ...)
 
 (without ``init_params``: from the shared ``params``, so only the minibatch order varies). Each
-row draws its minibatches inside the vmap from its own key and runs ``fit``'s arithmetic, its
-optimizer state entering the epochs as ``fit``'s does, so the numbers are ``fit``'s: bitwise where
+epoch's minibatches are drawn once per seed (k permutations, shared by the seed's configurations as
+a grid's rows share theirs) and each row runs ``fit``'s arithmetic on its seed's, its optimizer
+state entering the epochs as ``fit``'s does (:func:`.loops.seeds_program`), so the numbers are ``fit``'s: bitwise where
 the model's arithmetic is elementwise (tests/test_sweep_seeds.py), to rounding where a matrix
 product batched over the rows sums in another order (as for any sweep, :mod:`jaxopt_lectures.sweeps`;
 float32 rounding that training may carry to ~1e-4 relative over hundreds of epochs). ``init_params`` is called on the host
@@ -45,7 +46,7 @@ from ..optimizers.base import check_callable, check_integer, check_start
 from ..train import check_fit_args, check_key, num_examples
 from .distributions import sample_grid
 from .driver import run_sweep
-from .loops import full_batch_program, minibatch_program
+from .loops import full_batch_program, seeds_program
 from .seeds_result import SeedsBest, SeedsResult
 
 __all__ = ["SeedsBest", "SeedsResult", "seed_key", "seed_keys", "seeds_fit", "seeds_sweep"]
@@ -111,13 +112,13 @@ def seeds_fit(make_optimizer, grid, loss_fn, params, data, *, epochs, batch_size
     configs = sample_grid(grid, samples, sample_key, product)  # the configurations as zipped columns
     rows, seed = _rows(configs, k)
     per_row_params = starts is not None
-    shared = (params if starts is None else jax.tree.map(lambda a: a[seed], starts), data, keys[seed])
+    shared = (params if starts is None else jax.tree.map(lambda a: a[seed], starts), data, keys, seed.astype(np.int32))
     if validation_data is not None:
         shared = (*shared, validation_data)
     options = {"loss_fn": loss_fn, "epochs": int(epochs), "batch_size": None if sampling == "full" else int(batch_size),
-               "sampling": sampling, "per_row_params": per_row_params, "per_row_key": True}  # fmt: skip
-    per_row = (0, 2) if per_row_params else (2,)
-    flat = run_sweep(minibatch_program, make_optimizer, rows, False, devices, shared, options, per_row)
+               "sampling": sampling, "per_row_params": per_row_params}  # fmt: skip
+    per_row = (0, 3) if per_row_params else (3,)  # each row's start and seed; the k keys are shared
+    flat = run_sweep(seeds_program, make_optimizer, rows, False, devices, shared, options, per_row)
     return SeedsResult.from_rows(configs, k, keys, flat)
 
 
