@@ -53,7 +53,8 @@ def main(argv=None):
     print(r.table())
     by = {stat: r.best(stat) for stat in ("mean", "median", "max")}
     for stat, b in by.items():
-        print(f"best by the {stat:6} final test MSE over seeds: η = {b.config['learning_rate']:g} ({b.final_value:.4f})")
+        eta = b.config["learning_rate"]
+        print(f"best by the {stat:6} final test MSE over seeds: η = {eta:g} ({b.final_value:.4f})")
     finals = r.val_values[..., -1]
     c, s = np.unravel_index(np.nanargmin(np.where(r.diverged, np.nan, finals)), finals.shape)
     print(f"the single best run: η = {RATES[c]:g}, seed {s} ({finals[c, s]:.4f}); its rate's mean is "

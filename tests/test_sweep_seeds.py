@@ -163,7 +163,8 @@ def _starts(key):
 
 
 def test_full_batch_seeds_are_gd_from_init_params_of_each_seed_key():
-    r = jl.sweep(jl.sgd, {"learning_rate": [0.1, 0.6]}, _quadratic, None, steps=4, seeds=2, init_params=_starts, key=KEY)
+    r = jl.sweep(jl.sgd, {"learning_rate": [0.1, 0.6]}, _quadratic, None, steps=4, seeds=2, init_params=_starts,
+                 key=KEY)
     assert r.values.shape == (2, 2, 4) and r.step_losses is None
     assert r.config_diverged.tolist() == [False, True]  # η = 0.6 > 2/λmax = 0.5 diverges from any start
     for c, lr in enumerate([0.1, 0.6]):

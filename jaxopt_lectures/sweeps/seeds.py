@@ -16,19 +16,34 @@ With ``sweep_fit``, seed s of configuration c is ``fit`` with that key::
     jl.fit(loss_fn, init_params(k_s), data, make_optimizer(**config_c), key=k_s, epochs=..., ...)
 
 (without ``init_params``: from the shared ``params``, so only the minibatch order varies). Each
-epoch's minibatches are drawn once per seed (k permutations, shared by the seed's configurations as
-a grid's rows share theirs) and each row runs ``fit``'s arithmetic on its seed's, its optimizer
-state entering the epochs as ``fit``'s does (:func:`.loops.seeds_program`), so the numbers are ``fit``'s: bitwise where
-the model's arithmetic is elementwise (tests/test_sweep_seeds.py), to rounding where a matrix
-product batched over the rows sums in another order (as for any sweep, :mod:`jaxopt_lectures.sweeps`;
-float32 rounding that training may carry to ~1e-4 relative over hundreds of epochs). ``init_params`` is called on the host
-once per seed, ``init_params(k_s)``, as the user would call it; note that the minibatches of epoch
-e come from ``fold_in(k_s, e)``, so an ``init_params`` should draw with ``jax.random.split(key)``
-(or its own fold-in constants) rather than ``fold_in(key, 0)``.
+epoch's minibatches are drawn once per seed (k permutations, shared by the seed's configurations
+as a grid's rows share theirs) and each row runs ``fit``'s arithmetic on its seed's, its optimizer
+state entering the epochs as ``fit``'s does (:func:`.loops.seeds_program`). So the numbers are
+``fit``'s: bitwise where the model's arithmetic is elementwise (tests/test_sweep_seeds.py), to
+rounding where a matrix product batched over the rows sums in another order (as for any sweep,
+:mod:`jaxopt_lectures.sweeps`; float32 rounding, which training may carry to ~1e-4 relative over
+hundreds of epochs). ``init_params`` is called on the host once per seed, ``init_params(k_s)``,
+as the user would call it; the minibatches of epoch e come from ``fold_in(k_s, e)``, so an
+``init_params`` should draw with ``jax.random.split(key)`` (or fold-in constants of its own)
+rather than ``fold_in(key, 0)``.
 
 With ``sweep`` (full batch, deterministic) only the start can be random: seeds need
 ``init_params`` and a ``key``; seed s of configuration c is ``sweep`` of that configuration from
 ``init_params(k_s)``.
+
+Examples:
+  >>> import jax, jax.numpy as jnp, jaxopt_lectures as jl
+  >>> x = jnp.linspace(-1.0, 1.0, 32); data = (x, 3.0 * x)
+  >>> loss = lambda w, b: jnp.mean((w * b[0] - b[1]) ** 2)
+  >>> init = lambda key: jax.random.normal(key, ())
+  >>> r = jl.sweep_fit(jl.sgd, {"learning_rate": [0.1, 0.5]}, loss, None, data, epochs=5, batch_size=8,
+  ...                  key=jax.random.key(0), seeds=4, init_params=init)
+  >>> r.values.shape, r.mean(final=True).shape, r.best().config
+  ((2, 4, 5), (2,), {'learning_rate': 0.5})
+  >>> k3 = r.seed_key(3)                                       # jax.random.fold_in(key, 3)
+  >>> w, h = jl.fit(loss, init(k3), data, jl.sgd(0.5), epochs=5, batch_size=8, key=k3)
+  >>> bool((h.train_loss == r.values[1, 3]).all())            # seed 3 of η = 0.5 is that fit
+  True
 
 What optax lacks and is written here: seeds are another axis of the sweep's vmap; this module
 builds the rows, their keys and starts, and folds the rows back into [configurations, seeds].
@@ -134,7 +149,8 @@ def seeds_sweep(make_optimizer, grid, fun, x0, *, steps, product, devices, resid
     if residual_fn is not None:
         check_callable("residual_fn", residual_fn)
     if key is None:
-        raise TypeError("sweep with seeds needs key=jax.random.key(seed): seed s starts from init_params(fold_in(key, s))")
+        raise TypeError("sweep with seeds needs key=jax.random.key(seed): seed s starts from "
+                        "init_params(fold_in(key, s))")
     check_key(key)
     keys = seed_keys(key, k)
     starts = _starts("x0", x0, init_params, keys)

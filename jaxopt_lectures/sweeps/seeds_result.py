@@ -185,7 +185,8 @@ class SeedsResult(NamedTuple):
         scores = self.ranking_values(statistic, on)
         ok = np.isfinite(scores)
         if not ok.any():
-            raise ValueError("every configuration has a diverged seed (or a non-finite statistic): there is no best one")
+            raise ValueError("every configuration has a diverged seed (or a non-finite statistic): "
+                             "there is no best one")
         i = int(np.flatnonzero(ok)[np.argmin(scores[ok])])
         return SeedsBest(i, self.config(i), float(scores[i]), self.curves(self._on(on))[i, :, -1].copy())
 
