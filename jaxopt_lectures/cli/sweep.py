@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from .. import registry
-from . import sweep_training
+from . import sweep_seeds, sweep_training
 from .common import (
     add_run_options, check_common, check_residuals, clear_progress, float_dtype, names_option, one_problem,
     progress_printer, save_plot,
@@ -165,6 +165,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     training = args.problem.strip() in TRAINING_PROBLEMS
     sweep_training.check(parser, args, training)
+    sweep_seeds.check(parser, args, training)
     problem = None if training else one_problem(parser, args.problem, also=list(TRAINING_PROBLEMS))
     if not training and args.steps is None:
         args.steps = 1000
@@ -226,6 +227,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     else:
         configs = _grid_configs(grid, not args.zip)
         product = not args.zip
+    if training and args.seeds is not None:  # several seeds per configuration: cli/sweep_seeds.py
+        return sweep_seeds.run(args, parser, spec, grid, product, len(configs))
     if training:
         return sweep_training.run(args, parser, spec, grid, product, len(configs))
     residuals = any(spec.driver_for(**c) == "least_squares" for c in configs)
@@ -344,6 +347,7 @@ def add_parser(sub: Any) -> None:
         "--steps", type=int, metavar="N", help="function problems: steps per configuration (default 1000)"
     )
     sweep_training.add_arguments(sweep_parser)
+    sweep_seeds.add_arguments(sweep_parser)
     sweep_parser.add_argument(
         "--zip", action="store_true", help="pair the parameters' values (equal lengths) instead of their product"
     )
