@@ -221,6 +221,9 @@ TOOL_ROWS = [
         cli_main("sweep", "--optimizer", "momentum", "--problem", "rosenbrock", "--param", "lr=0.1,0.2",
                  "--param", "beta=0.5", "--zip"),
         SystemExit, "--zip", "same number of values"),
+    row("cli-sweep-seeds-zero", cli_main(*SWEEP, "lr=0.1", "--seeds", "0"), SystemExit, "--seeds", "≥ 1"),
+    row("cli-sweep-seeds-function-problem", cli_main(*SWEEP, "lr=0.1", "--seeds", "2"), SystemExit,
+        "--seeds", "training problems"),
     row("cli-tour-dpi-too-small", cli_main("tour", "--dpi", "5"), SystemExit, "--dpi", "[10, 600]"),
     # ---- catalogues
     row("get_problem-unknown", lambda: get_problem("rosenbrok"), KeyError, "rosenbrok", "rosenbrock", "beale"),
