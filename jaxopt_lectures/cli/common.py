@@ -18,7 +18,7 @@ from ..problems import PROBLEMS, Problem
 __all__ = [
     "PLOT_STATUS", "add_progress_option", "add_run_options", "check_common", "check_residuals", "choice_label",
     "clear_progress", "float_dtype", "has_matplotlib", "names_option", "one_problem", "optimizer_choices",
-    "progress_printer", "save_plot",
+    "print_table", "progress_printer", "save_plot",
 ]  # fmt: skip
 
 PLOT_STATUS = 1  # --plot without matplotlib: exit status (not an argument error)
@@ -131,6 +131,17 @@ def progress_printer(enabled: bool) -> Callable[[str], None] | None:
 def clear_progress(enabled: bool) -> None:
     if enabled:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def print_table(table: str, top: int | None) -> None:
+    """A sweep's text table (header, rule, rows best first) — only its best ``top`` rows when given —
+    and a blank line."""
+    lines = table.splitlines()
+    shown = lines if top is None else lines[: 2 + top]
+    print("\n".join(shown))
+    if len(shown) < len(lines):
+        print(f"… {len(lines) - len(shown)} more (leave out --top to see them)")
+    print()
 
 
 def save_plot(draw: Callable[[], object], path: str) -> int:

@@ -16,8 +16,8 @@ import sys
 import time
 from typing import Any
 
-from .common import clear_progress, float_dtype, progress_printer, save_plot
-from .sweep_training import _config_text
+from .common import clear_progress, print_table, progress_printer, save_plot
+from .sweep_training import _config_text, setting
 
 __all__ = ["add_arguments", "check", "run"]
 
@@ -47,14 +47,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     import jax
     import numpy as np
 
-    from ..problems import get_training_problem
     from ..sweeps import sweep_fit
 
-    problem = get_training_problem(args.problem.strip())
-    epochs = problem.epochs if args.epochs is None else args.epochs
-    batch_size = problem.batch_size if args.batch_size is None else args.batch_size
-    dtype = float_dtype()
-    data, validation = problem.data(jax.random.key(0), dtype)
+    problem, epochs, batch_size, dtype, data, validation = setting(args)
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     show = progress_printer(progress)
     if show is not None:
@@ -72,12 +67,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     seconds = time.perf_counter() - start
     clear_progress(progress)
 
-    table = result.table(sort=True).splitlines()
-    shown = table if args.top is None else table[: 2 + args.top]
-    print("\n".join(shown))
-    if len(shown) < len(table):
-        print(f"… {len(table) - len(shown)} more (leave out --top to see them)")
-    print()
+    print_table(result.table(sort=True), args.top)
     n, num_diverged = len(result.final_values), int(np.sum(result.config_diverged))
     if num_diverged < n:
         best = result.best()

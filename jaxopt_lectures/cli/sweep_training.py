@@ -16,7 +16,7 @@ from typing import Any
 
 from .common import clear_progress, float_dtype, progress_printer, save_plot
 
-__all__ = ["add_arguments", "check", "run"]
+__all__ = ["add_arguments", "check", "run", "setting"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,20 +53,29 @@ def _config_text(config: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}" for k, v in config.items())
 
 
+def setting(args: argparse.Namespace) -> tuple[Any, int, int, Any, Any, Any]:
+    """``(problem, epochs, batch_size, dtype, data, validation)`` of a training problem's sweep: the
+    options, else the problem's defaults; the data from ``jax.random.key(0)``."""
+    import jax
+
+    from ..problems import get_training_problem
+
+    problem = get_training_problem(args.problem.strip())
+    epochs = problem.epochs if args.epochs is None else args.epochs
+    batch_size = problem.batch_size if args.batch_size is None else args.batch_size
+    dtype = float_dtype()
+    return (problem, epochs, batch_size, dtype, *problem.data(jax.random.key(0), dtype))
+
+
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, grid: dict[str, Any],
         product: bool, num_configs: int) -> int:  # fmt: skip
     """Train every configuration of ``grid`` (checked by the caller) on the training problem ``args.problem``."""
     import jax
     import numpy as np
 
-    from ..problems import get_training_problem
     from ..sweeps import sweep_fit
 
-    problem = get_training_problem(args.problem.strip())
-    epochs = problem.epochs if args.epochs is None else args.epochs
-    batch_size = problem.batch_size if args.batch_size is None else args.batch_size
-    dtype = float_dtype()
-    data, validation = problem.data(jax.random.key(0), dtype)
+    problem, epochs, batch_size, dtype, data, validation = setting(args)
     params = problem.init_params(jax.random.key(1), dtype)
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     show = progress_printer(progress)
