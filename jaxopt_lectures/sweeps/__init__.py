@@ -51,8 +51,8 @@ is a sibling of :mod:`.grid` that hands its configurations to :func:`.driver.run
 zipped columns, ``product=False``); random search is one already: :mod:`.distributions`
 (``uniform``, ``log_uniform``, ``choice`` as grid values, drawn with ``samples=N`` and
 ``sample_key`` on the host before compilation; Bergstra & Bengio 2012). Several seeds per
-configuration (``seeds=k``: every configuration with k PRNG streams, rows = configurations ×
-seeds of the same program) are :mod:`.seeds`, their result :mod:`.seeds_result`.
+configuration (``seeds=k``: every configuration with k PRNG streams, a seed axis vmapped around
+the configurations' in the same program) are :mod:`.seeds`, their result :mod:`.seeds_result`.
 
 Examples:
   >>> import jax.numpy as jnp, numpy as np, jaxopt_lectures as jl

@@ -32,13 +32,13 @@ _TRACER_ERRORS = (
 )
 
 
-def run_sweep(program, make_optimizer, grid, product, devices, shared, options, per_row=()) -> SweepResult:
+def run_sweep(program, make_optimizer, grid, product, devices, shared, options) -> SweepResult:
     """Run ``program`` for every configuration of ``grid``; ``shared`` (x0, or params, data and key) is
     replicated on every device, ``options`` are the program's keyword arguments (functions, sizes).
 
-    ``per_row``: the positions in ``shared`` whose leaves carry a leading axis with one entry per
-    row (several seeds: each row's start and minibatch key); those are sharded along the rows like
-    the hyperparameters, and the program is told so by its ``options``."""
+    A program may give each configuration several runs (seeds): its per-configuration outputs then
+    have trailing axes (``values`` [rows, k, steps], ``alive`` and f(x0) [rows, k]), kept as they are;
+    ``final_values`` is the last entry of the last axis."""
     configs = configurations(grid, product)
     names = list(configs)
     check_factory(make_optimizer, names)
@@ -48,19 +48,18 @@ def run_sweep(program, make_optimizer, grid, product, devices, shared, options, 
     validate(make_optimizer, rows, configs, traced)
     mesh = sharding.mesh(devices)
     along, replicated = NamedSharding(mesh, PartitionSpec("config")), NamedSharding(mesh, PartitionSpec())
-    shared = tuple(a if i in per_row else sharding.put(a, replicated) for i, a in enumerate(shared))
+    shared = sharding.put(shared, replicated)
 
     while True:  # runs again only when a float turned out to need a Python value
         groups = static_groups(rows, traced)
         outs, needs_value = [], []
         for static, members in groups.items():
             try:
-                args = (static, members, configs, traced, mesh, along, shared, options, per_row)
+                args = (static, members, configs, traced, mesh, along, shared, options)
                 outs.append(_launch(program, make_optimizer, *args))
             except _TRACER_ERRORS:
                 row = rows[members[0]]
-                first_row = _rows_of(shared, per_row, np.arange(1))
-                needs_value = [k for k in traced if not _traceable(program, make_optimizer, row, k, first_row, options)]
+                needs_value = [k for k in traced if not _traceable(program, make_optimizer, row, k, shared, options)]
                 if not needs_value:
                     raise
                 break
@@ -73,11 +72,11 @@ def run_sweep(program, make_optimizer, grid, product, devices, shared, options, 
     values = np.empty((n, *first[1][0].shape[1:]), first[1][0].dtype)
     val_values = None if first[1][1] is None else np.empty_like(values)
     losses = None if first[2] is None else np.empty((n, *first[2].shape[1:]), first[2].dtype)
-    alive = np.empty(n, bool)
+    alive = np.empty((n, *first[3].shape[1:]), bool)
     params = jax.tree.map(lambda a: np.empty((n, *a.shape[1:]), a.dtype), first[0])
-    counts = {name: np.empty(n, col.dtype) for name, col in first[5].items()}
-    per_row_initial = np.ndim(first[4]) > 0  # each row's own start (per_row x0 or params)
-    initial = np.empty(n, first[4].dtype) if per_row_initial else float(first[4])
+    counts = {name: np.empty((n, *col.shape[1:]), col.dtype) for name, col in first[5].items()}
+    own_start = np.ndim(first[4]) > 0  # f(x0) per configuration (and seed): each run its own start
+    initial = np.empty((n, *first[4].shape[1:]), first[4].dtype) if own_start else float(first[4])
     for members, (p, v, sl, a, v0, c) in zip(groups.values(), outs):
         m = len(members)  # rows past m are padding
         values[members], alive[members] = v[0][:m], a[:m]
@@ -89,9 +88,9 @@ def run_sweep(program, make_optimizer, grid, product, devices, shared, options, 
             dst[members] = src[:m]
         for name, col in c.items():
             counts[name][members] = col[:m]
-        if per_row_initial:
+        if own_start:
             initial[members] = v0[:m]
-    final = values[:, -1]
+    final = values[..., -1]
     with np.errstate(invalid="ignore"):
         diverged = ~alive | ~np.isfinite(final) | (final > initial)
     return SweepResult(configs, values, final, diverged, initial, params, losses, len(groups), mesh.devices.size,
@@ -106,21 +105,14 @@ def _float_dtype(params: Any) -> Any:
     return jnp.result_type(*floats) if floats else jnp.result_type(float)
 
 
-def _rows_of(shared, per_row, rows):
-    """``shared`` with its ``per_row`` entries cut to ``rows`` (the others as they are)."""
-    return tuple(jax.tree.map(lambda a: a[rows], s) if i in per_row else s for i, s in enumerate(shared))
-
-
-def _launch(program, make_optimizer, static, members, configs, traced, mesh, along, shared, options, per_row):
+def _launch(program, make_optimizer, static, members, configs, traced, mesh, along, shared, options):
     """Start one static group's compiled program (asynchronously); rows padded to the mesh."""
     d = mesh.devices.size
     padded = np.concatenate([members, np.full(-len(members) % d, members[0])])
     dtype = _float_dtype(shared[0])
     hps = {name: sharding.put(configs[name][padded].astype(dtype), along) for name in traced}
-    args = _rows_of(shared, per_row, padded)
-    args = tuple(sharding.put(a, along) if i in per_row else a for i, a in enumerate(args))
     run = compiled(program, make_optimizer, static, options)
-    return run(hps, sharding.put(padded.astype(np.int32), along), *args)
+    return run(hps, sharding.put(padded.astype(np.int32), along), *shared)
 
 
 def _traceable(program, make_optimizer, row, name, shared, options) -> bool:

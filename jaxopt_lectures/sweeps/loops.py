@@ -9,6 +9,7 @@ and function by :mod:`jaxopt_lectures.programs`.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jax
@@ -32,19 +33,19 @@ def _counts(c: Any) -> dict[str, jax.Array]:
     return {"reason": engine.finish(c.reason), "num_fun_evals": ev.fun, "num_grad_evals": ev.grad, "num_hvp_evals": ev.hvp}
 
 
-def full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_fn, steps, per_row_x0=False):
+def full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_fn, steps, seeded=False):
     """values[i, k] = f(x_{k+1}) of configuration i (NaN once it diverged), final x, alive, f(x0),
     and each row's stop reason and evaluation counts. Steps of :func:`engine.advance` with only
     the divergence rule and ``max_steps = steps`` (a sweep's curves all have ``steps`` points).
-    With ``per_row_x0`` the leaves of ``x0`` have a leading row axis (each row its own start, e.g.
-    one per seed) and f(x0) is one value per row."""
+
+    ``seeded`` (several seeds, :mod:`.seeds`): the leaves of ``x0`` have a leading seed axis [k],
+    every configuration runs from each of those starts, and every output gains a seed axis after
+    the configuration's (values [rows, k, steps]; alive, f(x0) and counts [rows, k])."""
     extra = {"value_fn": fun} if residual_fn is None else {"value_fn": fun, "residual_fn": residual_fn}
     objective = engine.Objective(jax.value_and_grad(fun), extra)
     rules = engine.Rules(gtol=-1.0, ftol=0.0, gdtol=0.0, max_steps=steps, stall_steps=0)  # -1: gtol off
-    if per_row_x0:
-        check_scalar_value("fun", jax.eval_shape(fun, jax.tree.map(lambda a: a[0], x0)))
-    else:
-        value0 = check_scalar_value("fun", jnp.asarray(fun(x0)))  # the start, shared by every configuration
+    start = jax.tree.map(lambda a: a[0], x0) if seeded else x0
+    value0 = check_scalar_value("fun", jnp.asarray(fun(start)))  # the start, shared by every configuration
 
     def one(hp, x):
         opt = _optimizer(make_optimizer, static, hp)
@@ -57,10 +58,12 @@ def full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_fn
         c, values = jax.lax.scan(step, c0, None, length=steps)
         return c.params, values, c.reason != engine.DIVERGED, _counts(c), c0.value
 
-    # ``ids`` carries the configuration axis, also when no hyperparameter is traced (hps == {})
-    in_axes = (0, 0, 0 if per_row_x0 else None)
-    x, values, alive, counts, values0 = jax.vmap(lambda hp, _, x: one(hp, x), in_axes=in_axes)(hps, ids, x0)
-    return x, (values, None), None, alive, values0 if per_row_x0 else value0, counts
+    if seeded:  # per configuration, a vmap over the seeds' starts
+        run = jax.vmap(lambda hp, _: jax.vmap(one, in_axes=(None, 0))(hp, x0))
+    else:  # ``ids`` carries the configuration axis, also when no hyperparameter is traced (hps == {})
+        run = jax.vmap(lambda hp, _: one(hp, x0))
+    x, values, alive, counts, values0 = run(hps, ids)
+    return x, (values, None), None, alive, values0 if seeded else value0, counts
 
 
 def _epochs(opt, loss_fn, c, data, validation_data, key, first, epochs, batch_size, sampling):
@@ -100,46 +103,48 @@ def _runtime_counters(state: Any, zero: jax.Array) -> Any:
     return jax.tree.map(lambda a: a + zero.astype(a.dtype) if jnp.issubdtype(a.dtype, jnp.integer) else a, state)
 
 
-def seeds_program(hps, ids, params, data, keys, seed, validation_data=None, *, make_optimizer, static, loss_fn, epochs,
-                  batch_size, sampling, per_row_params):  # fmt: skip
-    """``fit``'s epochs for rows = configurations × seeds (:mod:`.seeds`): row i runs with seed
-    ``seed[i]``, drawing its minibatches from ``keys[seed[i]]`` and, with ``per_row_params``,
-    starting from its own parameters (a leading row axis), else from the shared ``params``.
+def seeds_program(hps, ids, params, data, keys, validation_data=None, *, make_optimizer, static, loss_fn, epochs,
+                  batch_size, sampling, seeded_params):  # fmt: skip
+    """``fit``'s epochs for every configuration with each of the seeds ``keys`` ([k] PRNG keys,
+    :mod:`.seeds`): run (i, s) draws its minibatches from ``keys[s]`` and starts from ``params``
+    — with ``seeded_params`` from its seed's slice (leaves with a leading [k] axis).
 
-    Each epoch's minibatch indices are drawn once per seed, not per row — k permutations for
-    k·n rows, the configurations of a seed sharing them as a grid's rows share theirs — and every
-    row steps through its seed's with ``fit``'s arithmetic (:func:`~jaxopt_lectures.train.epoch_steps`).
-    The epochs are a scan around the vmapped rows (the grid's programs vmap a scan per row)."""
-    n = num_examples(data)
-    if per_row_params:  # traced after the grid's checks
-        check_scalar_value("loss_fn", jax.eval_shape(loss_fn, jax.tree.map(lambda a: a[0], params), data))
-    else:
-        value0 = check_scalar_value("loss_fn", jnp.asarray(loss_fn(params, data)))
+    The seeds are the outer vmap and the configurations the inner one: each epoch's minibatches
+    are drawn and gathered once per seed and shared by its configurations, as a grid's rows share
+    theirs, and each run steps through them with ``fit``'s arithmetic
+    (:func:`~jaxopt_lectures.train.epoch_steps`). Outputs as the grid's with a seed axis after the
+    configuration's (values [rows, k, epochs], alive and f(x0) [rows, k], …)."""
+    n, k = num_examples(data), keys.shape[0]
+    start_params = jax.tree.map(lambda a: a[0], params) if seeded_params else params
+    value0 = check_scalar_value("loss_fn", jnp.asarray(loss_fn(start_params, data)))  # after the grid's checks
 
     def start(hp, i, p):
         opt = _optimizer(make_optimizer, static, hp)
-        v0 = jnp.asarray(loss_fn(p, data)) if per_row_params else value0
+        v0 = jnp.asarray(loss_fn(p, data)) if seeded_params else value0
         # fit's state enters its epochs as an input; so must this one, for fit's bits
         return engine.minibatch_start(opt, p, v0, _runtime_counters(opt.init(p), jnp.minimum(i, 0))), v0
 
-    carry, values0 = jax.vmap(start, in_axes=(0, 0, 0 if per_row_params else None))(hps, ids, params)
+    per_seed = jax.vmap(lambda p: jax.vmap(start, in_axes=(0, 0, None))(hps, ids, p),
+                        in_axes=0 if seeded_params else None, axis_size=k)  # fmt: skip
+    carry, values0 = per_seed(params)  # [k, rows]
 
-    def row_epoch(hp, c, idx):  # one row's epoch on its seed's minibatches, NaN once it stopped
+    def row_epoch(hp, c, batches):  # one run's epoch on its seed's minibatches, NaN once it stopped
         opt = _optimizer(make_optimizer, static, hp)
-        c, losses = epoch_steps(opt, loss_fn, c, data, None, None, batch_size, sampling, idx=idx)
+        c, losses = epoch_steps(opt, loss_fn, c, data, None, None, batch_size, sampling, idx=batches)
         stopped = c.reason == engine.DIVERGED
         val = None if validation_data is None else jnp.where(stopped, jnp.nan, loss_fn(c.params, validation_data))
         return c, (jnp.where(stopped, jnp.nan, c.value), val, losses)
 
     def epoch(c, e):
-        idx = jax.vmap(lambda k: batch_indices(jax.random.fold_in(k, e), n, batch_size or n, sampling))(keys)
-        return jax.vmap(row_epoch)(hps, c, idx[seed])
+        idx = jax.vmap(lambda key: batch_indices(jax.random.fold_in(key, e), n, batch_size or n, sampling))(keys)
+        return jax.vmap(lambda c_s, idx_s: jax.vmap(row_epoch, in_axes=(0, 0, None))(hps, c_s, idx_s))(c, idx)
 
-    c, outs = jax.lax.scan(epoch, carry, jnp.arange(epochs))
-    values, vals, losses = jax.tree.map(lambda a: jnp.moveaxis(a, 0, 1), outs)  # [epochs, rows] → [rows, epochs]
-    alive = c.reason != engine.DIVERGED
-    counts = jax.vmap(_counts)(c)
-    return c.params, (values, vals), losses, alive, values0 if per_row_params else value0, counts
+    c, outs = jax.lax.scan(epoch, carry, jnp.arange(epochs))  # outs: [epochs, k, rows, ...]
+    values, vals, losses = jax.tree.map(lambda a: jnp.moveaxis(a, (0, 1, 2), (2, 1, 0)), outs)
+    swap = functools.partial(jnp.swapaxes, axis1=0, axis2=1)  # [k, rows, ...] → [rows, k, ...]
+    alive = swap(c.reason != engine.DIVERGED)
+    return (jax.tree.map(swap, c.params), (values, vals), losses, alive,
+            swap(values0) if seeded_params else value0, jax.tree.map(swap, _counts(c)))  # fmt: skip
 
 
 def start_program(hps, ids, params, data, *, make_optimizer, static, loss_fn, per_row_params):

@@ -2,11 +2,11 @@
 
 ALGORITHMS.md §9 (``fit``) and §10.2 (sweeps). One training run says little about a configuration
 of a stochastic method: its final loss moves with the minibatch order and the initial weights. A
-seeded sweep runs every configuration of the grid with k independent PRNG streams, as *rows* of
-the same compiled program (rows = configurations × seeds, row ``c·k + s``; one program per static
-group for all seeds, sharded over the devices as any sweep), and returns a
-:class:`~jaxopt_lectures.sweeps.seeds_result.SeedsResult` with the per-seed curves and their mean,
-standard deviation and quantiles per configuration.
+seeded sweep runs every configuration of the grid with k independent PRNG streams in the same
+compiled program (one per static group for all seeds, sharded over the devices by configuration
+as any sweep) and returns a :class:`~jaxopt_lectures.sweeps.seeds_result.SeedsResult` with the
+per-seed curves, [configurations, seeds, epochs], and their mean, standard deviation and quantiles
+per configuration.
 
 **Seed keys.** Seed s draws from ``seed_key(key, s) = jax.random.fold_in(key, s)`` (s = 0, 1, …), so
 the first k seeds of a run with k + 1 seeds are the same runs; ``result.seed_keys`` holds them.
@@ -15,17 +15,22 @@ With ``sweep_fit``, seed s of configuration c is ``fit`` with that key::
     k_s = jax.random.fold_in(key, s)
     jl.fit(loss_fn, init_params(k_s), data, make_optimizer(**config_c), key=k_s, epochs=..., ...)
 
-(without ``init_params``: from the shared ``params``, so only the minibatch order varies). Each
-epoch's minibatches are drawn once per seed (k permutations, shared by the seed's configurations
-as a grid's rows share theirs) and each row runs ``fit``'s arithmetic on its seed's, its optimizer
-state entering the epochs as ``fit``'s does (:func:`.loops.seeds_program`). So the numbers are
-``fit``'s: bitwise where the model's arithmetic is elementwise (tests/test_sweep_seeds.py), to
-rounding where a matrix product batched over the rows sums in another order (as for any sweep,
-:mod:`jaxopt_lectures.sweeps`; float32 rounding, which training may carry to ~1e-4 relative over
-hundreds of epochs). ``init_params`` is called on the host once per seed, ``init_params(k_s)``,
-as the user would call it; the minibatches of epoch e come from ``fold_in(k_s, e)``, so an
-``init_params`` should draw with ``jax.random.split(key)`` (or fold-in constants of its own)
-rather than ``fold_in(key, 0)``.
+(without ``init_params``: from the shared ``params``, so only the minibatch order varies).
+
+**The program** (:func:`.loops.seeds_program`): the seeds are an outer vmap around the grid's
+vmap over configurations. Each epoch's minibatches are drawn and gathered once per seed (k
+permutations) and shared by that seed's configurations, as a grid's rows share theirs; each run
+steps through them with ``fit``'s arithmetic, its optimizer state entering the epochs as ``fit``'s
+does. So the numbers are ``fit``'s: bitwise where the model's arithmetic is elementwise and the
+sampling ``"shuffle"`` or ``"full"`` (tests/test_sweep_seeds.py); to rounding where a matrix
+product batched over the configurations sums in another order (as for any sweep,
+:mod:`jaxopt_lectures.sweeps`: float32 rounding, which training may carry to ~1e-4 relative over
+hundreds of epochs), and with ``"replacement"`` (the same indices, a last-bit difference after a
+few epochs, as for the population runner's rows).
+
+``init_params`` is called on the host once per seed, ``init_params(k_s)``, as the user would call
+it; the minibatches of epoch e come from ``fold_in(k_s, e)``, so an ``init_params`` should draw
+with ``jax.random.split(key)`` (or fold-in constants of its own) rather than ``fold_in(key, 0)``.
 
 With ``sweep`` (full batch, deterministic) only the start can be random: seeds need
 ``init_params`` and a ``key``; seed s of configuration c is ``sweep`` of that configuration from
@@ -45,8 +50,8 @@ Examples:
   >>> bool((h.train_loss == r.values[1, 3]).all())            # seed 3 of η = 0.5 is that fit
   True
 
-What optax lacks and is written here: seeds are another axis of the sweep's vmap; this module
-builds the rows, their keys and starts, and folds the rows back into [configurations, seeds].
+What optax lacks and is written here: seeds are another vmap axis of the sweep's program; this
+module draws the seeds' keys and starts and checks them.
 """
 
 from __future__ import annotations
@@ -55,7 +60,6 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from ..optimizers.base import check_callable, check_integer, check_start
 from ..train import check_fit_args, check_key, num_examples
@@ -73,8 +77,12 @@ def seed_key(key: jax.Array, s: int) -> jax.Array:
 
 
 def seed_keys(key: jax.Array, seeds: int) -> jax.Array:
-    """``[seeds]`` keys, entry s = :func:`seed_key` ``(key, s)`` (raw uint32 keys: ``[seeds, 2]``)."""
-    return jnp.stack([seed_key(key, s) for s in range(seeds)])
+    """``[seeds]`` keys, entry s = :func:`seed_key` ``(key, s)`` (raw uint32 keys: ``[seeds, 2]``); one
+    compiled call (integer arithmetic: the same bits as each ``fold_in``)."""
+    return _fold_in_each(key, jnp.arange(seeds, dtype=jnp.uint32))
+
+
+_fold_in_each = jax.jit(jax.vmap(jax.random.fold_in, in_axes=(None, 0)))
 
 
 def check_seeds(seeds: Any, init_params: Any) -> int:
@@ -107,12 +115,6 @@ def _starts(name: str, given: Any, init_params: Any, keys: jax.Array) -> Any:
     return jax.tree.map(lambda *leaves: jnp.stack(leaves), *starts)
 
 
-def _rows(configs: dict[str, np.ndarray], k: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Each configuration repeated k times (row c·k + s) and each row's seed s."""
-    n = len(next(iter(configs.values())))
-    return {name: np.repeat(col, k) for name, col in configs.items()}, np.tile(np.arange(k), n)
-
-
 def seeds_fit(make_optimizer, grid, loss_fn, params, data, *, epochs, batch_size, key, sampling, product, devices,
               samples, sample_key, validation_data, seeds, init_params) -> SeedsResult:  # fmt: skip
     """:func:`~jaxopt_lectures.sweep_fit` with ``seeds`` (see the module docstring)."""
@@ -125,16 +127,12 @@ def seeds_fit(make_optimizer, grid, loss_fn, params, data, *, epochs, batch_size
     if validation_data is not None:
         num_examples(validation_data, "validation_data")
     configs = sample_grid(grid, samples, sample_key, product)  # the configurations as zipped columns
-    rows, seed = _rows(configs, k)
-    per_row_params = starts is not None
-    shared = (params if starts is None else jax.tree.map(lambda a: a[seed], starts), data, keys, seed.astype(np.int32))
+    shared = (params if starts is None else starts, data, keys)
     if validation_data is not None:
         shared = (*shared, validation_data)
     options = {"loss_fn": loss_fn, "epochs": int(epochs), "batch_size": None if sampling == "full" else int(batch_size),
-               "sampling": sampling, "per_row_params": per_row_params}  # fmt: skip
-    per_row = (0, 3) if per_row_params else (3,)  # each row's start and seed; the k keys are shared
-    flat = run_sweep(seeds_program, make_optimizer, rows, False, devices, shared, options, per_row)
-    return SeedsResult.from_rows(configs, k, keys, flat)
+               "sampling": sampling, "seeded_params": starts is not None}  # fmt: skip
+    return SeedsResult.from_sweep(keys, run_sweep(seeds_program, make_optimizer, configs, False, devices, shared, options))
 
 
 def seeds_sweep(make_optimizer, grid, fun, x0, *, steps, product, devices, residual_fn, samples, sample_key, seeds,
@@ -155,8 +153,6 @@ def seeds_sweep(make_optimizer, grid, fun, x0, *, steps, product, devices, resid
     keys = seed_keys(key, k)
     starts = _starts("x0", x0, init_params, keys)
     configs = sample_grid(grid, samples, sample_key, product)
-    rows, seed = _rows(configs, k)
-    options = {"fun": fun, "residual_fn": residual_fn, "steps": int(steps), "per_row_x0": True}
-    shared = (jax.tree.map(lambda a: a[seed], starts),)
-    flat = run_sweep(full_batch_program, make_optimizer, rows, False, devices, shared, options, (0,))
-    return SeedsResult.from_rows(configs, k, keys, flat)
+    options = {"fun": fun, "residual_fn": residual_fn, "steps": int(steps), "seeded": True}
+    return SeedsResult.from_sweep(keys, run_sweep(full_batch_program, make_optimizer, configs, False, devices,
+                                                  (starts,), options))  # fmt: skip

@@ -19,7 +19,6 @@ import warnings
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-import jax
 import numpy as np
 
 from ..table import text_table
@@ -85,18 +84,11 @@ class SeedsResult(NamedTuple):
     num_devices: int = 1
 
     @classmethod
-    def from_rows(cls, configs: dict[str, np.ndarray], k: int, keys: Any, flat: SweepResult) -> SeedsResult:
-        """Fold a sweep over rows ``c·k + s`` (configurations × seeds) into [n, k]."""
-        n = len(next(iter(configs.values())))
-
-        def fold(a):
-            return None if a is None else np.asarray(a).reshape(n, k, *np.shape(a)[1:])
-
-        initial = np.broadcast_to(np.asarray(flat.initial_value, dtype=flat.values.dtype), (n * k,))
-        return cls(dict(configs), fold(flat.values), fold(flat.final_values), fold(flat.diverged), fold(initial),
-                   jax.tree.map(fold, flat.params), keys, fold(flat.step_losses), fold(flat.val_values),
-                   fold(flat.reason), fold(flat.num_fun_evals), fold(flat.num_grad_evals), fold(flat.num_hvp_evals),
-                   flat.num_programs, flat.num_devices)  # fmt: skip
+    def from_sweep(cls, keys: Any, r: SweepResult) -> SeedsResult:
+        """From a sweep whose program ran every configuration with each seed (arrays [n, k, …])."""
+        initial = np.broadcast_to(np.asarray(r.initial_value, dtype=r.values.dtype), r.final_values.shape)
+        return cls(r.configs, r.values, r.final_values, r.diverged, initial, r.params, keys, r.step_losses, r.val_values,
+                   r.reason, r.num_fun_evals, r.num_grad_evals, r.num_hvp_evals, r.num_programs, r.num_devices)
 
     @property
     def seeds(self) -> int:
@@ -104,7 +96,7 @@ class SeedsResult(NamedTuple):
         return self.values.shape[1]
 
     def seed_key(self, s: int) -> Any:
-        """Seed ``s``'s key, ``jax.random.fold_in(key, s)``: ``fit`` with it reproduces row ``[c, s]``."""
+        """Seed ``s``'s key, ``jax.random.fold_in(key, s)``: ``fit`` with it reproduces run ``[c, s]``."""
         return self.seed_keys[s]
 
     def config(self, index: int) -> dict[str, Any]:
