@@ -256,3 +256,32 @@ def test_the_example_script_runs_and_checks_its_contract(tmp_path):
         assert "no plot" in proc.stdout
     else:
         assert png.exists()
+
+
+@pytest.mark.slow  # a fresh interpreter with 3 forced host devices: ~8 s
+def test_seeds_sharded_over_devices_equal_one_device():
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    from hang_guard import HANG_GUARD_SECONDS
+
+    code = textwrap.dedent("""
+        import jax, jax.numpy as jnp, numpy as np, jaxopt_lectures as jl
+        x = jnp.linspace(-1.0, 1.0, 24); data = (x, 3.0 * x)
+        loss = lambda w, b: jnp.mean((w * b[0] - b[1]) ** 2)
+        init = lambda k: jax.random.normal(k, ())
+        kw = dict(epochs=3, batch_size=8, key=jax.random.key(0), seeds=2, init_params=init)
+        grid = {"learning_rate": [0.1, 0.3, 0.5, 0.7]}  # 4 configurations on 3 devices: padded to 6
+        one = jl.sweep_fit(jl.sgd, grid, loss, None, data, devices=jax.devices()[:1], **kw)
+        three = jl.sweep_fit(jl.sgd, grid, loss, None, data, **kw)
+        assert three.num_devices == 3 and three.values.shape == (4, 2, 3)
+        np.testing.assert_array_equal(one.values, three.values)  # elementwise arithmetic: bitwise
+        np.testing.assert_array_equal(one.params, three.params)
+        print("ok")
+    """)  # fmt: skip
+    env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=3", "JAX_PLATFORMS": "cpu"}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=HANG_GUARD_SECONDS)  # fmt: skip
+    assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr[-3000:]

@@ -132,7 +132,8 @@ def seeds_fit(make_optimizer, grid, loss_fn, params, data, *, epochs, batch_size
         shared = (*shared, validation_data)
     options = {"loss_fn": loss_fn, "epochs": int(epochs), "batch_size": None if sampling == "full" else int(batch_size),
                "sampling": sampling, "seeded_params": starts is not None}  # fmt: skip
-    return SeedsResult.from_sweep(keys, run_sweep(seeds_program, make_optimizer, configs, False, devices, shared, options))
+    result = run_sweep(seeds_program, make_optimizer, configs, False, devices, shared, options)
+    return SeedsResult.from_sweep(keys, result)
 
 
 def seeds_sweep(make_optimizer, grid, fun, x0, *, steps, product, devices, residual_fn, samples, sample_key, seeds,

@@ -87,8 +87,9 @@ class SeedsResult(NamedTuple):
     def from_sweep(cls, keys: Any, r: SweepResult) -> SeedsResult:
         """From a sweep whose program ran every configuration with each seed (arrays [n, k, …])."""
         initial = np.broadcast_to(np.asarray(r.initial_value, dtype=r.values.dtype), r.final_values.shape)
-        return cls(r.configs, r.values, r.final_values, r.diverged, initial, r.params, keys, r.step_losses, r.val_values,
-                   r.reason, r.num_fun_evals, r.num_grad_evals, r.num_hvp_evals, r.num_programs, r.num_devices)
+        return cls(r.configs, r.values, r.final_values, r.diverged, initial, r.params, keys, r.step_losses,
+                   r.val_values, r.reason, r.num_fun_evals, r.num_grad_evals, r.num_hvp_evals, r.num_programs,
+                   r.num_devices)  # fmt: skip
 
     @property
     def seeds(self) -> int:
