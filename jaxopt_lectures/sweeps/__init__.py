@@ -50,7 +50,9 @@ groups, the tracing fallback, reassembly in caller order), :mod:`.loops` (the vm
 is a sibling of :mod:`.grid` that hands its configurations to :func:`.driver.run_sweep` (as
 zipped columns, ``product=False``); random search is one already: :mod:`.distributions`
 (``uniform``, ``log_uniform``, ``choice`` as grid values, drawn with ``samples=N`` and
-``sample_key`` on the host before compilation; Bergstra & Bengio 2012).
+``sample_key`` on the host before compilation; Bergstra & Bengio 2012). Successive halving
+(:mod:`.halving`, ``sweep_fit(..., halving=η)``) runs the rows in segments of epochs on
+:mod:`.population` and drops all but the best 1/η at each rung.
 
 Examples:
   >>> import jax.numpy as jnp, numpy as np, jaxopt_lectures as jl
@@ -69,8 +71,10 @@ from __future__ import annotations
 
 from .distributions import Distribution, choice, log_uniform, sample_grid, uniform
 from .grid import sweep, sweep_fit
+from .halving import HalvingResult
 from .result import SweepBest, SweepResult
 
 __all__ = [
     "Distribution", "SweepBest", "SweepResult", "choice", "log_uniform", "sample_grid", "sweep", "sweep_fit", "uniform",
 ]  # fmt: skip
+__all__ += ["HalvingResult"]  # successive halving: sweep_fit(..., halving=η)

@@ -22,6 +22,7 @@ from ..optimizers.base import check_callable, check_integer, check_start
 from ..train import check_fit_args, check_key, num_examples
 from .distributions import sample_grid
 from .driver import run_sweep
+from .halving import check_halving, run_halving
 from .loops import full_batch_program, minibatch_program
 from .result import SweepResult
 
@@ -103,6 +104,8 @@ def sweep_fit(
     samples: int | None = None,
     sample_key: jax.Array | None = None,
     validation_data: Any = None,
+    halving: float | None = None,
+    rungs: Sequence[int] | None = None,
 ) -> SweepResult:
     """:func:`~jaxopt_lectures.fit` for every configuration of ``grid``, on the same minibatches.
 
@@ -113,6 +116,13 @@ def sweep_fit(
     epoch (``fit``'s ``history.val_loss``); :meth:`SweepResult.best` then ranks by it.
     Arguments as in :func:`sweep` (``samples`` and ``sample_key`` draw the grid's distributions;
     ``key`` draws the minibatches) and :func:`~jaxopt_lectures.fit`.
+
+    ``halving=η`` (a number > 1) runs successive halving instead of the whole grid (Jamieson &
+    Talwalkar 2016; :mod:`jaxopt_lectures.sweeps.halving`): every configuration runs to the first
+    of ``rungs`` (epochs, strictly increasing, the last ``epochs``, appended when missing; default
+    E/η², E/η, E), the best ⌈m/η⌉ by the ranking measure (the validation loss, else the training
+    loss) go on to the next, and so on. It returns a :class:`~jaxopt_lectures.HalvingResult`:
+    curves NaN after the epoch a configuration stopped, ``stopped_epoch``, ``config_steps``.
 
     Examples:
       >>> import jax, jax.numpy as jnp, jaxopt_lectures as jl
@@ -132,7 +142,11 @@ def sweep_fit(
     if validation_data is not None:
         num_examples(validation_data, "validation_data")
         shared = (*shared, validation_data)
+    halving = check_halving(halving, rungs, int(epochs))
     batch_size = None if sampling == "full" else int(batch_size)
     configs = sample_grid(grid, samples, sample_key, product)  # the rows as zipped columns
+    if halving is not None:
+        return run_halving(make_optimizer, configs, loss_fn, params, data, key, validation_data, epochs=int(epochs),
+                           batch_size=batch_size, sampling=sampling, devices=devices, eta=halving[0], rungs=halving[1])
     options = {"loss_fn": loss_fn, "epochs": int(epochs), "batch_size": batch_size, "sampling": sampling}
     return run_sweep(minibatch_program, make_optimizer, configs, False, devices, shared, options)
