@@ -71,6 +71,23 @@ TOOL_ROWS = [
     row("sweep_fit-loss_fn-not-scalar", lambda: sweep_fit(loss_fn=per_example_loss), ValueError,
         "loss_fn", "scalar"),  # defect: "Gradient only defined for scalar-output functions"
     row("sweep_fit-key-None", lambda: sweep_fit(key=None), TypeError, "key", "PRNG key"),  # defect
+    # ---- sweep_fit(halving=η): successive halving (issue 16, item 3)
+    row("sweep_fit-halving-one", lambda: sweep_fit(halving=1), ValueError, "halving", "η > 1"),
+    row("sweep_fit-halving-below-one", lambda: sweep_fit(halving=0.5), ValueError, "halving", "η > 1"),
+    row("sweep_fit-halving-nan", lambda: sweep_fit(halving=float("nan")), ValueError, "halving", "η > 1"),
+    row("sweep_fit-halving-bool", lambda: sweep_fit(halving=True), ValueError, "halving", "real number"),
+    row("sweep_fit-rungs-beyond-epochs", lambda: sweep_fit(epochs=3, halving=3, rungs=[1, 4]), ValueError,
+        "rungs", "epochs=3"),
+    row("sweep_fit-rungs-not-increasing", lambda: sweep_fit(epochs=3, halving=3, rungs=[2, 1, 3]), ValueError,
+        "rungs", "strictly increasing"),
+    row("sweep_fit-rungs-zero", lambda: sweep_fit(epochs=3, halving=3, rungs=[0, 3]), ValueError,
+        "rungs", "positive integers"),
+    row("sweep_fit-rungs-float", lambda: sweep_fit(epochs=3, halving=3, rungs=[1.5, 3]), ValueError,
+        "rungs", "positive integers"),
+    row("sweep_fit-rungs-empty", lambda: sweep_fit(epochs=3, halving=3, rungs=[]), ValueError,
+        "rungs", "non-empty"),
+    row("sweep_fit-rungs-without-halving", lambda: sweep_fit(epochs=3, rungs=[1, 3]), ValueError,
+        "rungs", "halving"),
     # ---- analysis
     row("lipschitz_constant-num_iters-zero", lambda: jl.lipschitz_constant(f, W, num_iters=0), ValueError,
         "num_iters", "integer ≥ 1"),
