@@ -152,6 +152,8 @@ TOOL_ROWS = [
         "kind", "'final'", "'curves'"),
     row("plot_sweep-x-unknown", lambda: plotting.plot_sweep(a_sweep_result(), x="beta"), ValueError,
         "x='beta'", "learning_rate"),
+    row("plot_halving-not-a-halving-result", lambda: plotting.plot_halving(a_sweep_result()), ValueError,
+        "result", "HalvingResult", "halving=η"),
     row("plot_sweep_heatmap-x-equals-y",
         lambda: plotting.plot_sweep_heatmap(a_sweep_result(), "learning_rate", "learning_rate"), ValueError,
         "x and y", "different"),
