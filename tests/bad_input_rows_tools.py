@@ -14,8 +14,8 @@ import jaxopt_lectures as jl
 from jaxopt_lectures import checkpoint, plotting, registry, schedules
 from jaxopt_lectures.problems import get_problem, rosenbrock, scaled_quadratic
 from bad_inputs_common import (
-    CMP, EMPTY, KEY, NAN_W, PATHS, SWEEP, W, X, a_sweep_result, cli_main, f, fit, not_a_checkpoint, per_example_loss,
-    row, saved, sweep, sweep_fit, vector_f, whole_word,
+    CMP, EMPTY, KEY, NAN_W, PATHS, SIN_SWEEP, SWEEP, W, X, a_sweep_result, cli_main, f, fit, not_a_checkpoint,
+    per_example_loss, row, saved, sweep, sweep_fit, vector_f, whole_word,
 )  # fmt: skip
 
 TOOL_ROWS = [
@@ -205,6 +205,14 @@ TOOL_ROWS = [
         cli_main("sweep", "--optimizer", "momentum", "--problem", "rosenbrock", "--param", "lr=0.1,0.2",
                  "--param", "beta=0.5", "--zip"),
         SystemExit, "--zip", "same number of values"),
+    row("cli-sweep-halving-one", cli_main(*SIN_SWEEP, "--halving", "1"), SystemExit, "--halving", "> 1"),
+    row("cli-sweep-halving-function-problem", cli_main(*SWEEP, "lr=0.1", "--halving", "3"), SystemExit,
+        "--halving", "training problems"),
+    row("cli-sweep-rungs-without-halving", cli_main(*SIN_SWEEP, "--rungs", "1,2"), SystemExit, "--rungs", "--halving"),
+    row("cli-sweep-rungs-malformed", cli_main(*SIN_SWEEP, "--halving", "3", "--rungs", "1;2"), SystemExit,
+        "--rungs", "comma-separated integers"),
+    row("cli-sweep-rungs-beyond-epochs", cli_main(*SIN_SWEEP, "--halving", "3", "--rungs", "1,5"), SystemExit,
+        "--rungs", "epochs=2"),
     row("cli-tour-dpi-too-small", cli_main("tour", "--dpi", "5"), SystemExit, "--dpi", "[10, 600]"),
     # ---- catalogues
     row("get_problem-unknown", lambda: get_problem("rosenbrok"), KeyError, "rosenbrok", "rosenbrock", "beale"),

@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from .. import registry
-from . import sweep_training
+from . import sweep_halving, sweep_training
 from .common import (
     add_run_options, check_common, check_residuals, clear_progress, float_dtype, names_option, one_problem,
     progress_printer, save_plot,
@@ -165,6 +165,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     training = args.problem.strip() in TRAINING_PROBLEMS
     sweep_training.check(parser, args, training)
+    sweep_halving.check(parser, args, training)
     problem = None if training else one_problem(parser, args.problem, also=list(TRAINING_PROBLEMS))
     if not training and args.steps is None:
         args.steps = 1000
@@ -344,6 +345,7 @@ def add_parser(sub: Any) -> None:
         "--steps", type=int, metavar="N", help="function problems: steps per configuration (default 1000)"
     )
     sweep_training.add_arguments(sweep_parser)
+    sweep_halving.add_arguments(sweep_parser)
     sweep_parser.add_argument(
         "--zip", action="store_true", help="pair the parameters' values (equal lengths) instead of their product"
     )

@@ -14,6 +14,7 @@ import sys
 import time
 from typing import Any
 
+from . import sweep_halving
 from .common import clear_progress, float_dtype, progress_printer, save_plot
 
 __all__ = ["add_arguments", "check", "run"]
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     try:
         result = sweep_fit(spec.make, grid, problem.loss_fn, params, data, epochs=epochs, batch_size=batch_size,
                            key=jax.random.key(args.seed), sampling=problem.sampling, product=product,
-                           validation_data=validation)  # fmt: skip
+                           validation_data=validation, **sweep_halving.options(args))  # fmt: skip
     except (TypeError, ValueError) as err:
         clear_progress(progress)
         parser.error(str(err))
@@ -97,6 +98,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     else:
         print("best: none (every configuration diverged)")
     print(f"diverged: {num_diverged} of {n} configurations")
+    if sweep_halving.summary(result):
+        print(sweep_halving.summary(result))
     print(
         f"{spec.name} on {problem.name}, {epochs} epochs of batches of {batch_size} from seed {args.seed}, "
         f"{np.dtype(dtype).name}; other parameters: registry defaults; {result.num_programs} compiled program(s), "
@@ -107,6 +110,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     from .. import plotting
 
     title = f"{spec.name} on {problem.name}"
+    if args.halving is not None:
+        return save_plot(lambda: sweep_halving.plot(result, title, args.plot), args.plot)
     keys = list(grid)
     if len(keys) == 1:
         return save_plot(lambda: plotting.plot_sweep(result, title=title, path=args.plot), args.plot)

@@ -108,18 +108,22 @@ class HalvingResult(_HalvingFields, SweepResult):
         return np.where(self.finished, last, np.nan)
 
     def table(self, sort: bool = False) -> str:
-        """A text table: one row per configuration, the epochs it ran, its last loss, whether it diverged."""
+        """A text table: one row per configuration, the epochs it ran, its last loss (and validation
+        loss), whether it diverged; sorted: the furthest first, then by the ranking measure."""
         order = np.arange(len(self.final_values))
-        if sort:  # the furthest first, then by last loss, diverged last
-            order = np.lexsort((np.nan_to_num(self.final_values, nan=np.inf), -self.stopped_epoch, self.diverged))
+        last_val = None if self.val_values is None else self.val_values[order, self.stopped_epoch - 1]
+        if sort:  # the furthest first, then by the ranking measure where they stopped, diverged last
+            measure = self.final_values if last_val is None else last_val
+            order = np.lexsort((np.nan_to_num(measure, nan=np.inf), -self.stopped_epoch, self.diverged))
         best = self.best().index if np.isfinite(self.ranking_values[~self.diverged]).any() else -1
+        columns = [self.final_values] + ([] if last_val is None else [last_val])
         rows = []
         for i in order:
-            final = self.final_values[i]
-            cells = [_cell(col[i]) for col in self.configs.values()]
-            cells += [str(self.stopped_epoch[i]), f"{final:.6g}" if np.isfinite(final) else "—"]
+            cells = [_cell(col[i]) for col in self.configs.values()] + [str(self.stopped_epoch[i])]
+            cells += [f"{c[i]:.6g}" if np.isfinite(c[i]) else "—" for c in columns]
             rows.append([*cells, "yes" if self.diverged[i] else "no", "best" if i == best else ""])
-        return text_table([*self.configs, "epochs", "last loss", "diverged", ""], rows)
+        losses = ["last loss"] + ([] if last_val is None else ["last val loss"])
+        return text_table([*self.configs, "epochs", *losses, "diverged", ""], rows)
 
 
 def check_halving(halving: Any, rungs: Any, epochs: int) -> tuple[float, tuple[int, ...]] | None:
