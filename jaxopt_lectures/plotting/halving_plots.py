@@ -74,7 +74,7 @@ def plot_halving(
                 lw=2.0, label=f"best: {best.final_value:.4g}")  # fmt: skip
     for rung, m in zip(rungs, sizes):
         ax.axvline(rung, color="0.3", ls="--", lw=0.8)
-        ax.text(rung, 1.0, f" {m}", transform=ax.get_xaxis_transform(), ha="right", va="bottom", fontsize="small")
+        ax.text(rung, 0.99, f"{m} ", transform=ax.get_xaxis_transform(), ha="right", va="top", fontsize="small")
     ax.set(xlabel="epoch", ylabel="validation loss" if result.val_values is not None else "training loss")
     if log:
         ax.set_yscale("log")
