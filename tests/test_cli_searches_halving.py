@@ -29,7 +29,8 @@ def test_sweep_halving_passes_its_options_and_reports_the_rungs(capsys, monkeypa
     assert seen["halving"] == 2.0 and seen["rungs"] == [1, 2] and seen["epochs"] == 4
     rows = table_rows(out, "learning_rate")
     assert [int(row[1]) for row in rows] == [4, 4, 2, 1, 1, 1] and rows[0][-1] == "best"
-    assert "successive halving, η = 2: 6 to epoch 1, 3 to epoch 2, 2 to epoch 4; 26 of the grid's 48" in out  # 13 epochs × 2 steps
+    # the fake result's counts: 13 epochs run × its 2 steps an epoch, of 6 configurations × 4 epochs × 2
+    assert "successive halving, η = 2: 6 to epoch 1, 3 to epoch 2, 2 to epoch 4; 26 of the grid's 48" in out
 
 
 @pytest.mark.slow

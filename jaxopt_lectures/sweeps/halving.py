@@ -34,6 +34,15 @@ batches the rows differently; bitwise against :class:`~.population.Population` r
 rung (its ``values`` are NaN from the epoch it diverged): ``config_steps`` counts lanes, the work
 done, Σ_i ``stopped_epoch[i]`` × steps per epoch, against ``n × epochs ×`` steps per epoch for the
 grid (``grid_config_steps``).
+
+Examples:
+  >>> import jax, jax.numpy as jnp, jaxopt_lectures as jl
+  >>> x = jnp.linspace(-1.0, 1.0, 32); data = (x, 3.0 * x)
+  >>> loss = lambda w, b: jnp.mean((w * b[0] - b[1]) ** 2)
+  >>> r = jl.sweep_fit(jl.sgd, {"learning_rate": [0.01, 0.1, 0.5, 0.9]}, loss, 0.0, data, epochs=4,
+  ...                  batch_size=8, key=jax.random.key(0), halving=2, rungs=[1])
+  >>> r.rungs, r.stopped_epoch.tolist(), r.config_steps, r.grid_config_steps, r.best().config
+  ((1, 4), [1, 1, 4, 4], 40, 64, {'learning_rate': 0.9})
 """
 
 from __future__ import annotations
