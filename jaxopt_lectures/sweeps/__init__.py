@@ -69,8 +69,9 @@ from __future__ import annotations
 
 from .distributions import Distribution, choice, log_uniform, sample_grid, uniform
 from .grid import sweep, sweep_fit
+from .pbt import PBT, PBTResult
 from .result import SweepBest, SweepResult
 
 __all__ = [
-    "Distribution", "SweepBest", "SweepResult", "choice", "log_uniform", "sample_grid", "sweep", "sweep_fit", "uniform",
+    "Distribution", "PBT", "PBTResult", "SweepBest", "SweepResult", "choice", "log_uniform", "sample_grid", "sweep", "sweep_fit", "uniform",
 ]  # fmt: skip

@@ -23,6 +23,7 @@ from ..train import check_fit_args, check_key, num_examples
 from .distributions import sample_grid
 from .driver import run_sweep
 from .loops import full_batch_program, minibatch_program
+from .pbt import PBT, PBTResult, run_pbt
 from .result import SweepResult
 
 __all__ = ["sweep", "sweep_fit"]
@@ -103,7 +104,8 @@ def sweep_fit(
     samples: int | None = None,
     sample_key: jax.Array | None = None,
     validation_data: Any = None,
-) -> SweepResult:
+    pbt: PBT | None = None,
+) -> SweepResult | PBTResult:
     """:func:`~jaxopt_lectures.fit` for every configuration of ``grid``, on the same minibatches.
 
     ALGORITHMS.md §9. The batches of epoch e come from ``jax.random.fold_in(key, e)`` exactly as
@@ -113,6 +115,11 @@ def sweep_fit(
     epoch (``fit``'s ``history.val_loss``); :meth:`SweepResult.best` then ranks by it.
     Arguments as in :func:`sweep` (``samples`` and ``sample_key`` draw the grid's distributions;
     ``key`` draws the minibatches) and :func:`~jaxopt_lectures.fit`.
+
+    With ``pbt=jl.PBT(interval=…, key=…)`` the rows are the initial population of population-based
+    training (:mod:`jaxopt_lectures.sweeps.pbt`): every ``interval`` epochs the worst members copy
+    the best ones' parameters, optimizer state and hyperparameters and perturb the float ones; the
+    result is a :class:`~jaxopt_lectures.PBTResult` with each member's ``schedules`` and ``lineage``.
 
     Examples:
       >>> import jax, jax.numpy as jnp, jaxopt_lectures as jl
@@ -134,5 +141,8 @@ def sweep_fit(
         shared = (*shared, validation_data)
     batch_size = None if sampling == "full" else int(batch_size)
     configs = sample_grid(grid, samples, sample_key, product)  # the rows as zipped columns
+    if pbt is not None:  # population-based training: sweeps/pbt.py
+        return run_pbt(pbt, make_optimizer, configs, grid, loss_fn, params, data, key=key, epochs=int(epochs),
+                       batch_size=batch_size, sampling=sampling, devices=devices, validation_data=validation_data)
     options = {"loss_fn": loss_fn, "epochs": int(epochs), "batch_size": batch_size, "sampling": sampling}
     return run_sweep(minibatch_program, make_optimizer, configs, False, devices, shared, options)

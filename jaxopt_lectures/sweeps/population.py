@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 from jax.sharding import NamedSharding, PartitionSpec
 
@@ -95,6 +96,7 @@ class Population:
     def start(self, params: Any, per_row: bool = False) -> None:
         """Every row's carry at ``params`` (with ``per_row``: leaves with a leading [n] axis, row i
         starting from its slice i); the optimizer states are ``init(params)``."""
+        params = jax.tree.map(jnp.asarray, params)  # Python floats too: JAX's default float, as in sweep_fit
         self.dtype = _float_dtype(params if not per_row else jax.tree.map(lambda a: a[0], params))
         members = np.arange(self.n)
         for static, group in self._groups(members).items():
