@@ -38,6 +38,7 @@ is what population-based training does (:mod:`jaxopt_lectures.sweeps.pbt`).
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 import jax
@@ -82,13 +83,16 @@ def noisy_quadratic_l0(
     """
     check_integer("n", n, low=2, why="examples; the noise is standardised over them")
     check_integer("copies", copies, why="how many times the 2-D problem is tiled")
-    dtype = jnp.dtype(dtype)
-    lam = _curvatures(2 * copies, dtype)
+    data, x0 = _draw(key, n, copies, jnp.dtype(dtype))
+    f_star = float(0.5 * copies * sum(1.0 / c for c in wx.NOISY_SGD_CURVATURES))
+    return noisy_quadratic_loss, x0, data, f_star
+
+
+@functools.partial(jax.jit, static_argnums=(1, 2, 3))  # one compiled program, not one per op
+def _draw(key, n, copies, dtype):
     xi = jax.random.normal(key, (n, 2 * copies), dtype)
     xi = (xi - xi.mean(0)) / xi.std(0)  # mean 0, variance 1 exactly: per-example noise λ_j ξ_ij ~ (0, 1)
-    x0 = jnp.tile(jnp.asarray(wx.NOISY_SGD_START, dtype), copies)
-    f_star = float(0.5 * copies * sum(1.0 / c for c in wx.NOISY_SGD_CURVATURES))
-    return noisy_quadratic_loss, x0, xi / lam, f_star
+    return xi / _curvatures(2 * copies, dtype), jnp.tile(jnp.asarray(wx.NOISY_SGD_START, dtype), copies)
 
 
 def expected_excess(rates: Any, batch_size: int = BATCH_SIZE, copies: int = COPIES) -> float:
