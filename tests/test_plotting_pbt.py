@@ -1,5 +1,5 @@
-"""plot_pbt_schedules: one step line per member (its schedule along its ancestry), log scale, the
-exploits marked, the PNG at figsize × dpi pixels."""
+"""plot_pbt_schedules: one step line per member slot, the best member's schedule along its
+ancestry, one connector per exploit, log scale, the PNG at figsize × dpi pixels."""
 
 import jax
 import numpy as np
@@ -22,13 +22,14 @@ def test_schedules_plot(tmp_path):
     assert png_size(tmp_path / "pbt.png") == (200, 150)
     ax = fig.axes[0]
     assert ax.get_yscale() == "log" and plt.get_fignums() == []
-    for i in range(4):  # steps-post: the value during epoch e, repeated at the right end
-        np.testing.assert_array_equal(ax.lines[i].get_ydata(), np.append(r.schedules["learning_rate"][i],
-                                                                          r.schedules["learning_rate"][i, -1]))
-    copies = sum(len(line.get_xdata()) for line in ax.lines[4:])
-    moved = sum(int(np.sum(r.ancestors(i)[1:] != r.ancestors(i)[:-1])) for i in range(4))
-    assert copies == moved > 0  # one dot per exploit in a member's history
-    assert len(plotting.plot_pbt_schedules(r, lineage=False).axes[0].lines) == 4
+    steps = [np.append(s, s[-1]) for s in r.slot_schedules["learning_rate"]]  # steps-post: the last repeated
+    for i in range(4):
+        np.testing.assert_array_equal(ax.lines[i].get_ydata(), steps[i])
+    best = r.schedules["learning_rate"][r.best().index]
+    np.testing.assert_array_equal(ax.lines[4].get_ydata(), np.append(best, best[-1]))
+    copies = int(np.sum(r.lineage != np.arange(4)[:, None]))
+    assert len(ax.lines) == 4 + 1 + copies + 1 and copies > 0  # slots, best, one connector per copy, legend
+    assert len(plotting.plot_pbt_schedules(r, lineage=False).axes[0].lines) == 5
     with pytest.raises(ValueError, match="PBTResult"):
         plotting.plot_pbt_schedules(r._asdict())
     with pytest.raises(ValueError, match="name='beta'"):

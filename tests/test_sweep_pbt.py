@@ -96,6 +96,7 @@ def test_pbt_equals_a_host_loop_of_fit():
     np.testing.assert_array_equal(r.lineage, lineage)
     assert (lineage[:, 1:] != np.arange(6)[:, None]).sum() == 6  # m = 3 copies after each of 2 intervals
     np.testing.assert_array_equal(r.configs["learning_rate"], lrs)
+    np.testing.assert_array_equal(r.slot_schedules["learning_rate"][:, ::2], lr_used)  # what each slot trained with
     for k in range(3):  # the slot curves, read along each member's ancestry
         slots = np.array([r.ancestors(i)[k] for i in range(6)])
         np.testing.assert_allclose(r.values[:, 2 * k: 2 * k + 2], curves[k][slots], rtol=1e-12)

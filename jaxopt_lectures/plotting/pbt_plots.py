@@ -30,23 +30,26 @@ def plot_pbt_schedules(
     dpi: int = DPI,
     ax: Any = None,
 ):
-    """Each member's hyperparameter ``name`` against the epoch: the schedule PBT found for it.
+    """Each member's hyperparameter ``name`` against the epoch, the copies between members, and
+    the schedule PBT found.
 
-    One step line per member (``result.schedules[name][i]``: the value during each epoch along
-    the member's ancestry, so members that share an ancestor share the start of their lines and
-    the picture is the population's family tree); the best member (:meth:`PBTResult.best`) is
-    drawn thick and black, a diverged one dashed.
+    One thin step line per member slot (``result.slot_schedules[name][i]``: the value slot i
+    trained with in each epoch; it jumps where the slot copied another member and perturbed the
+    value); with ``lineage``, a dotted connector from the source's value to the copy's new one at
+    each exploit; on top, thick and black, the best member's schedule along its ancestry
+    (``result.schedules[name][best]``, :meth:`PBTResult.best`): the schedule that trains its final
+    parameters from the start. Diverged slots are dashed.
 
     Args:
       result: a :class:`~jaxopt_lectures.PBTResult` (``sweep_fit(..., pbt=jl.PBT(...))``).
       name: the hyperparameter (default: the only float one, else ``"learning_rate"``).
-      lineage: mark each exploit in a member's history: a dot where its ancestry moved to the copy
-        of another member (the value after explore).
+      lineage: draw the exploit connectors.
       log: logarithmic value axis (learning rates span decades).
       title, path, figsize, dpi, ax: as in :func:`~jaxopt_lectures.plotting.plot_trajectories`.
 
     Returns:
-      The figure; ``fig.axes[0].lines[i]`` is member i's schedule (x = epochs 0 … E, steps-post).
+      The figure; ``fig.axes[0].lines[i]`` is slot i (x = epochs 0 … E, steps-post), ``lines[N]``
+      the best schedule, then one connector per exploit.
     """
     if not isinstance(result, PBTResult):
         raise ValueError(f"result must be a PBTResult (from jl.sweep_fit(..., pbt=jl.PBT(...))), "
@@ -56,28 +59,28 @@ def plot_pbt_schedules(
         name = floats[0] if len(floats) == 1 else "learning_rate"
     if name not in floats:
         raise ValueError(f"name={name!r} is not a float hyperparameter of the PBT run; known: {floats}")
-    values = np.asarray(result.schedules[name], np.float64)
-    n, epochs = values.shape
+    slots = np.asarray(result.slot_schedules[name], np.float64)
+    n, epochs = slots.shape
     x = np.arange(epochs + 1)
-    best = result.best().index if not np.all(result.diverged) else -1
     diverged = np.asarray(result.diverged, bool)
     fig, ax = figure_and_axes(ax, figsize)
-    colors = [f"C{i % 10}" for i in range(n)]
-    for i in range(n):
-        y = np.append(values[i], values[i, -1])  # steps-post: the value during epoch e spans [e, e + 1]
-        ax.plot(x, y, drawstyle="steps-post", lw=2.2 if i == best else 0.9, alpha=1.0 if i == best else 0.6,
-                color="k" if i == best else colors[i], ls="--" if diverged[i] else "-", zorder=3 if i == best else 2,
-                label=f"best: member {i}, final loss {result.ranking_values[i]:.4g}" if i == best else None)  # fmt: skip
+    for i in range(n):  # steps-post: the value during epoch e spans [e, e + 1]
+        ax.plot(x, np.append(slots[i], slots[i, -1]), drawstyle="steps-post", lw=0.9, alpha=0.7, color=f"C{i % 10}",
+                ls="--" if diverged[i] else "-")  # fmt: skip
+    if not np.all(diverged):
+        best = result.best().index
+        schedule = np.asarray(result.schedules[name][best], np.float64)
+        ax.plot(x, np.append(schedule, schedule[-1]), drawstyle="steps-post", lw=2.2, color="k", zorder=3,
+                label=f"best: member {best}, final loss {result.ranking_values[best]:.4g}")  # fmt: skip
     if lineage:
-        starts = np.arange(result.lineage.shape[1]) * result.interval
-        for i in range(n):
-            slots = result.ancestors(i)
-            moved = np.flatnonzero(slots[1:] != slots[:-1]) + 1  # intervals that began with a copy
-            moved = moved[starts[moved] < epochs]
-            ax.plot(starts[moved], values[i, starts[moved]], "o", ms=3, color="k" if i == best else colors[i],
-                    zorder=4)  # fmt: skip
-        ax.plot([], [], "o", ms=3, color="0.3", label="exploit (copy) + explore")
-    if log and np.all(values[np.isfinite(values)] > 0):
+        for r in range(1, result.lineage.shape[1]):
+            start = r * result.interval
+            for i in np.flatnonzero(result.lineage[:, r] != np.arange(n)):
+                source = result.lineage[i, r]
+                ax.plot([start, start], [slots[source, start - 1], slots[i, start]], ":", lw=0.8,
+                        color=f"C{i % 10}", marker=".", ms=4)  # fmt: skip
+        ax.plot([], [], ":", marker=".", color="0.3", label="exploit: the source's value → the copy's")
+    if log and np.all(slots[np.isfinite(slots)] > 0):
         ax.set_yscale("log")
     ax.set(xlabel="epoch", ylabel=name)
     ax.legend(loc="best", fontsize="small")

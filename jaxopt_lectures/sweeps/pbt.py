@@ -149,6 +149,8 @@ class PBTResult(NamedTuple):
         in interval r (i itself unless it was overwritten after interval r − 1; column 0 is 0…N−1).
       interval_values: [N, intervals] the ranking loss of each member slot at each interval's end
         (+inf for a non-finite or diverged one): what exploit ranked.
+      slot_schedules: name → [N, epochs] the value slot i trained with in each epoch, whatever model
+        it held (it jumps where the slot was overwritten; branches that died out are kept here).
       interval: epochs per interval (the last may be shorter).
     """
 
@@ -169,6 +171,7 @@ class PBTResult(NamedTuple):
     schedules: dict[str, np.ndarray] | None = None
     lineage: np.ndarray | None = None
     interval_values: np.ndarray | None = None
+    slot_schedules: dict[str, np.ndarray] | None = None
     interval: int = 1
 
     reason_names = SweepResult.reason_names
@@ -269,6 +272,7 @@ def _result(pop, pbt, lineage, interval_values, hps, slot_values, slot_val, slot
     losses = np.empty((n, epochs, slot_losses[0].shape[-1]), slot_losses[0].dtype)
     val_values = None if slot_val[0] is None else np.empty_like(values)
     schedules = {k: np.empty((n, epochs), col.dtype) for k, col in hps.items()}
+    slot_schedules = {k: np.repeat(col, np.diff([*starts, epochs]), axis=1) for k, col in hps.items()}
     slots = np.arange(n)
     for r in range(rounds - 1, -1, -1):  # slots[i]: the slot that held member i's model in interval r
         span = slice(starts[r], starts[r] + slot_values[r].shape[1])
@@ -290,4 +294,5 @@ def _result(pop, pbt, lineage, interval_values, hps, slot_values, slot_val, slot
     configs = {k: col.copy() for k, col in pop.configs.items()}
     return PBTResult(configs, values, final, diverged, initial, params, losses, num_programs, pop.mesh.devices.size,
                      reason, val_values=val_values, schedules=schedules, lineage=lineage,
-                     interval_values=interval_values, interval=pbt.interval, **counts)  # fmt: skip
+                     interval_values=interval_values, slot_schedules=slot_schedules, interval=pbt.interval,
+                     **counts)  # fmt: skip
