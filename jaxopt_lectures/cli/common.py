@@ -67,9 +67,10 @@ def choice_label(name: str, variant: str | None) -> str:
     return name if variant is None else f"{name}:{variant}"
 
 
-def one_problem(parser: argparse.ArgumentParser, value: str) -> Problem:
-    """The problem called ``value`` (exactly one name, else exit 2 listing the valid ones)."""
-    names = names_option(parser, "--problem", value, list(PROBLEMS))
+def one_problem(parser: argparse.ArgumentParser, value: str, also: Sequence[str] = ()) -> Problem:
+    """The problem called ``value`` (exactly one name, else exit 2 listing the valid ones, ``also``
+    the names the caller handles itself)."""
+    names = names_option(parser, "--problem", value, [*PROBLEMS, *also])
     if len(names) != 1:
         parser.error(f"--problem takes one name, got {len(names)}: {', '.join(names)}")
     return PROBLEMS[names[0]]

@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from .. import registry
+from . import sweep_training
 from .common import (
     add_run_options, check_common, check_residuals, clear_progress, float_dtype, names_option, one_problem,
     progress_printer, save_plot,
@@ -160,7 +161,13 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if len(name) != 1:
         parser.error(f"--optimizer takes one name, got {len(name)}: {', '.join(name)}")
     spec = registry.get(name[0])
-    problem = one_problem(parser, args.problem)
+    from ..problems import TRAINING_PROBLEMS
+
+    training = args.problem.strip() in TRAINING_PROBLEMS
+    sweep_training.check(parser, args, training)
+    problem = None if training else one_problem(parser, args.problem, also=list(TRAINING_PROBLEMS))
+    if not training and args.steps is None:
+        args.steps = 1000
     if not args.tol >= 0:
         parser.error(f"--tol must be ≥ 0, got {args.tol}")
     if args.top is not None and args.top < 1:
@@ -204,6 +211,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.zip and not args.sample and len({len(values) for values in grid.values()}) > 1:
         lengths = ", ".join(f"{k}: {len(vs)}" for k, vs in grid.items())
         parser.error(f"--zip pairs the parameters' values, so they need the same number of values; got {lengths}")
+    if training:
+        args.steps = 1  # check_common's --steps check does not apply: --epochs does
     check_common(parser, args)
     if args.sample:  # random search: draw once, then sweep the drawn rows as zipped columns
         try:
@@ -217,6 +226,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     else:
         configs = _grid_configs(grid, not args.zip)
         product = not args.zip
+    if training:
+        return sweep_training.run(args, parser, spec, grid, product, len(configs))
     residuals = any(spec.driver_for(**c) == "least_squares" for c in configs)
     if residuals:
         check_residuals(parser, problem, spec.name)
@@ -321,9 +332,18 @@ def add_parser(sub: Any) -> None:
         help="a keyword drawn at random: NAME=uniform:LO:HI, NAME=log_uniform:LO:HI or NAME=choice:V1,V2,...",
     )
     sweep_parser.add_argument("--samples", type=int, metavar="N", help="draws of each --sample (N ≥ 1)")
-    sweep_parser.add_argument("--seed", type=int, default=0, metavar="S", help="the draws' jax.random.key (default 0)")
-    sweep_parser.add_argument("--problem", required=True, metavar="NAME", help="a registered problem (list --problems)")
-    sweep_parser.add_argument("--steps", type=int, default=1000, metavar="N", help="steps per configuration (default 1000)")
+    sweep_parser.add_argument(
+        "--seed", type=int, default=0, metavar="S",
+        help="the draws' jax.random.key, and on training problems the minibatches' (default 0)",
+    )  # fmt: skip
+    sweep_parser.add_argument(
+        "--problem", required=True, metavar="NAME",
+        help="a registered problem (list --problems), or a training problem (sin_regression: sweep_fit)",
+    )  # fmt: skip
+    sweep_parser.add_argument(
+        "--steps", type=int, metavar="N", help="function problems: steps per configuration (default 1000)"
+    )
+    sweep_training.add_arguments(sweep_parser)
     sweep_parser.add_argument(
         "--zip", action="store_true", help="pair the parameters' values (equal lengths) instead of their product"
     )

@@ -84,4 +84,10 @@ def problem_table(markdown: bool = False) -> str:
 
     header = ("problem", "dim", "x0", "x*", "f*", "source")
     rows = [(p.name, str(p.dim), vec(p.x0), vec(p.x_star), f"{p.f_star:g}", p.source) for p in PROBLEMS.values()]
-    return (markdown_table if markdown else text_table)(header, rows)
+    table = (markdown_table if markdown else text_table)(header, rows)
+    from ..problems import TRAINING_PROBLEMS
+
+    header = ("training problem", "batch", "epochs", "loss floor", "description")
+    rows = [(p.name, str(p.batch_size), str(p.epochs), "—" if p.loss_floor is None else f"{p.loss_floor:.4g}",
+             p.description) for p in TRAINING_PROBLEMS.values()]  # fmt: skip
+    return table + "\n" + (markdown_table if markdown else text_table)(header, rows)

@@ -46,9 +46,14 @@ from .mgh import (
 )  # fmt: skip
 from . import nist
 from .nist import NIST_PROBLEMS, NistProblem, get_nist_problem
+from .training import TRAINING_PROBLEMS, TrainingProblem, get_training_problem, register_training_problem
 
 __all__ = [
     "PROBLEMS",
+    "TRAINING_PROBLEMS",
+    "TrainingProblem",
+    "get_training_problem",
+    "register_training_problem",
     "Problem",
     "beale",
     "get_problem",

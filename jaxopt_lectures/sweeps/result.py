@@ -96,18 +96,21 @@ class SweepResult(NamedTuple):
         return np.where(self.initial_value <= target, 0.0, out)
 
     def table(self, sort: bool = False) -> str:
-        """A text table: one row per configuration, its final loss, whether it diverged."""
+        """A text table: one row per configuration, its final loss (and validation loss), whether it diverged."""
         order = np.arange(len(self.final_values))
+        ranked = self.ranking_values
         if sort:  # best first, diverged last
-            order = np.lexsort((np.nan_to_num(self.final_values, nan=np.inf), self.diverged))
+            order = np.lexsort((np.nan_to_num(ranked, nan=np.inf), self.diverged))
         best = self.best().index if not self.diverged.all() else -1
+        columns = [self.final_values] + ([] if self.val_values is None else [self.val_values[:, -1]])
         rows = []
         for i in order:
             cells = [_cell(col[i]) for col in self.configs.values()]
-            final = self.final_values[i]
-            cells += [f"{final:.6g}" if np.isfinite(final) else "—", "yes" if self.diverged[i] else "no"]
+            cells += [f"{c[i]:.6g}" if np.isfinite(c[i]) else "—" for c in columns]
+            cells.append("yes" if self.diverged[i] else "no")
             rows.append([*cells, "best" if i == best else ""])
-        return text_table([*self.configs, "final loss", "diverged", ""], rows)
+        losses = ["final loss"] + ([] if self.val_values is None else ["final val loss"])
+        return text_table([*self.configs, *losses, "diverged", ""], rows)
 
     def __str__(self) -> str:
         return self.table()

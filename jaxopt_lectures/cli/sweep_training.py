@@ -1,0 +1,115 @@
+"""``jaxopt-lectures sweep --problem NAME`` on a training problem: :func:`jaxopt_lectures.sweep_fit`.
+
+A training problem (:data:`~jaxopt_lectures.problems.TRAINING_PROBLEMS`, e.g. L3's
+``sin_regression``) is a loss over data with a random start; the sweep trains every configuration
+for ``--epochs`` epochs on minibatches of ``--batch-size`` (the problem's defaults), ranks them by
+the final validation loss and prints them best first. The data come from ``jax.random.key(0)``,
+the initial parameters from ``key(1)`` (the L3 figure's keys), the minibatches from ``--seed``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from .common import clear_progress, float_dtype, progress_printer, save_plot
+
+__all__ = ["add_arguments", "check", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of a training problem (ignored, or refused, for a function problem)."""
+    parser.add_argument(
+        "--epochs", type=int, metavar="N", help="training problems: epochs per configuration (default: the problem's)"
+    )
+    parser.add_argument(
+        "--batch-size", type=int, metavar="B", help="training problems: minibatch size (default: the problem's)"
+    )
+
+
+def check(parser: argparse.ArgumentParser, args: argparse.Namespace, training: bool) -> None:
+    """--epochs and --batch-size only with a training problem, each ≥ 1; --steps and --tol only without."""
+    if not training:
+        for option, value in (("--epochs", args.epochs), ("--batch-size", args.batch_size)):
+            if value is not None:
+                parser.error(f"{option} applies to training problems ({_names()}); {args.problem} is a function")
+        return
+    if args.steps is not None:
+        parser.error(f"--steps applies to function problems; {args.problem} is a training problem: use --epochs")
+    for option, value in (("--epochs", args.epochs), ("--batch-size", args.batch_size)):
+        if value is not None and value < 1:
+            parser.error(f"{option} must be ≥ 1, got {value}")
+
+
+def _names() -> str:
+    from ..problems import TRAINING_PROBLEMS
+
+    return ", ".join(TRAINING_PROBLEMS)
+
+
+def _config_text(config: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}" for k, v in config.items())
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, grid: dict[str, Any],
+        product: bool, num_configs: int) -> int:  # fmt: skip
+    """Train every configuration of ``grid`` (checked by the caller) on the training problem ``args.problem``."""
+    import jax
+    import numpy as np
+
+    from ..problems import get_training_problem
+    from ..sweeps import sweep_fit
+
+    problem = get_training_problem(args.problem.strip())
+    epochs = problem.epochs if args.epochs is None else args.epochs
+    batch_size = problem.batch_size if args.batch_size is None else args.batch_size
+    dtype = float_dtype()
+    data, validation = problem.data(jax.random.key(0), dtype)
+    params = problem.init_params(jax.random.key(1), dtype)
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    show = progress_printer(progress)
+    if show is not None:
+        show(f"{problem.name}: {spec.name}, {num_configs} configurations × {epochs} epochs (one compiled program)…")
+    start = time.perf_counter()
+    try:
+        result = sweep_fit(spec.make, grid, problem.loss_fn, params, data, epochs=epochs, batch_size=batch_size,
+                           key=jax.random.key(args.seed), sampling=problem.sampling, product=product,
+                           validation_data=validation)  # fmt: skip
+    except (TypeError, ValueError) as err:
+        clear_progress(progress)
+        parser.error(str(err))
+    seconds = time.perf_counter() - start
+    clear_progress(progress)
+
+    table = result.table(sort=True).splitlines()
+    shown = table if args.top is None else table[: 2 + args.top]
+    print("\n".join(shown))
+    if len(shown) < len(table):
+        print(f"… {len(table) - len(shown)} more (leave out --top to see them)")
+    print()
+    n, num_diverged = len(result.final_values), int(np.sum(result.diverged))
+    if num_diverged < n:
+        best = result.best()
+        floor = "" if problem.loss_floor is None else f"; noise floor {problem.loss_floor:.4g}"
+        print(f"best: {_config_text(best.config)} (lowest final validation loss {best.final_value:.6g}{floor})")
+    else:
+        print("best: none (every configuration diverged)")
+    print(f"diverged: {num_diverged} of {n} configurations")
+    print(
+        f"{spec.name} on {problem.name}, {epochs} epochs of batches of {batch_size} from seed {args.seed}, "
+        f"{np.dtype(dtype).name}; other parameters: registry defaults; {result.num_programs} compiled program(s), "
+        f"{seconds:.1f} s."
+    )
+    if args.plot is None:
+        return 0
+    from .. import plotting
+
+    title = f"{spec.name} on {problem.name}"
+    keys = list(grid)
+    if len(keys) == 1:
+        return save_plot(lambda: plotting.plot_sweep(result, title=title, path=args.plot), args.plot)
+    return save_plot(
+        lambda: plotting.plot_sweep_heatmap(result, keys[0], keys[1], title=title, path=args.plot), args.plot
+    )
