@@ -21,6 +21,7 @@ import pytest
 
 import jaxopt_lectures as jl
 from jaxopt_lectures.problems import noisy_quadratic as nq
+from jaxopt_lectures.sweeps.population import Population
 
 X = jnp.linspace(-1.0, 1.0, 32)
 DATA = (X, 3.0 * X + 0.1 * jnp.sin(7.0 * X))
@@ -116,6 +117,24 @@ def test_no_interval_compiles_and_the_hyperparameters_are_traced():
     assert len(TRACES) == before  # nothing traced, so nothing compiled
     assert FACTORY_ARGS[calls:] == ["concrete"]  # the grid's check before compiling, once
     assert set(FACTORY_ARGS) == {"concrete", "traced"}  # inside the programs: tracers
+
+
+class Maker:  # a registry entry's ``make`` is a bound method of an unhashable object, as here
+    __hash__ = None
+
+    def make(self, learning_rate):
+        return jl.sgd(learning_rate)
+
+
+def test_a_factory_the_program_cache_cannot_hold_compiles_once_per_population():
+    pop = Population(Maker().make, {"learning_rate": np.array([0.1, 0.2])}, loss, DATA, key=KEY, batch_size=8,
+                     sampling="shuffle")  # fmt: skip
+    pop.start(P0)
+    pop.run([0, 1], 0, 1)
+    before = len(TRACES)
+    pop.configs["learning_rate"][:] = [0.3, 0.05]  # what explore does between intervals
+    pop.run([0, 1], 1, 1)
+    assert len(TRACES) == before  # uncached by programs.py, yet held by the population: no new trace
 
 
 def quadratic(w, b):

@@ -14,6 +14,7 @@ import sys
 import time
 from typing import Any
 
+from . import sweep_pbt
 from .common import clear_progress, float_dtype, progress_printer, save_plot
 
 __all__ = ["add_arguments", "check", "run"]
@@ -68,6 +69,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     dtype = float_dtype()
     data, validation = problem.data(jax.random.key(0), dtype)
     params = problem.init_params(jax.random.key(1), dtype)
+    pbt = sweep_pbt.settings(args, parser)  # None without --pbt
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     show = progress_printer(progress)
     if show is not None:
@@ -76,7 +78,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     try:
         result = sweep_fit(spec.make, grid, problem.loss_fn, params, data, epochs=epochs, batch_size=batch_size,
                            key=jax.random.key(args.seed), sampling=problem.sampling, product=product,
-                           validation_data=validation)  # fmt: skip
+                           validation_data=validation, pbt=pbt)  # fmt: skip
     except (TypeError, ValueError) as err:
         clear_progress(progress)
         parser.error(str(err))
@@ -93,7 +95,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     if num_diverged < n:
         best = result.best()
         floor = "" if problem.loss_floor is None else f"; noise floor {problem.loss_floor:.4g}"
-        print(f"best: {_config_text(best.config)} (lowest final validation loss {best.final_value:.6g}{floor})")
+        which = "final loss" if validation is None else "final validation loss"
+        print(f"best: {_config_text(best.config)} (lowest {which} {best.final_value:.6g}{floor})")
+        if pbt is not None:
+            print(sweep_pbt.summary(result))
     else:
         print("best: none (every configuration diverged)")
     print(f"diverged: {num_diverged} of {n} configurations")
@@ -107,6 +112,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     from .. import plotting
 
     title = f"{spec.name} on {problem.name}"
+    if pbt is not None:
+        return save_plot(lambda: plotting.plot_pbt_schedules(result, title=title, path=args.plot), args.plot)
     keys = list(grid)
     if len(keys) == 1:
         return save_plot(lambda: plotting.plot_sweep(result, title=title, path=args.plot), args.plot)

@@ -34,6 +34,10 @@ is what population-based training does (:mod:`jaxopt_lectures.sweeps.pbt`).
 ((32,), (64, 32), 6.0)
 >>> round(float(loss_fn(0 * x0, data)), 4)   # f(x*) = f*
 6.0
+
+It is also the training problem ``"noisy_quadratic_l0"`` (:func:`~jaxopt_lectures.problems.get_training_problem`,
+``jaxopt-lectures sweep --problem noisy_quadratic_l0``), without validation data: f on all data is
+what a run is ranked by, and its floor is f* = 6.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ import numpy as np
 
 from ..optimizers.base import check_integer
 from . import worked_examples as wx
+from .training import TrainingProblem, register_training_problem
 
 __all__ = [
     "BATCH_SIZE", "CONSTANT_RATES", "COPIES", "DECAY", "EPOCHS", "EXAMPLES", "SAMPLING", "expected_excess",
@@ -116,3 +121,25 @@ def noise_floor(rate: float, batch_size: int = BATCH_SIZE, copies: int = COPIES)
     (the fixed point v = η² s² / (1 − (1 − ηλ)²) of :func:`expected_excess`'s recursion)."""
     lam = np.asarray(wx.NOISY_SGD_CURVATURES, np.float64)
     return float(copies * np.sum(rate / batch_size / (2.0 * (2.0 - rate * lam))))
+
+
+def _data(key: jax.Array, dtype: Any = jnp.float32) -> tuple[jax.Array, None]:
+    return noisy_quadratic_l0(key, dtype=dtype)[2], None  # no validation set: the loss on all data is f
+
+
+def _start(key: jax.Array, dtype: Any = jnp.float32) -> jax.Array:
+    del key  # the lecture's start, not a random one
+    return noisy_quadratic_l0(jax.random.key(0), n=2, dtype=dtype)[1]
+
+
+register_training_problem(TrainingProblem(
+    name="noisy_quadratic_l0",
+    description="L0 noisy SGD: x1² + 2x2² tiled 16×, unit gradient noise per example, 64 examples, SGD batch 4",
+    loss_fn=noisy_quadratic_loss,
+    init_params=_start,
+    data=_data,
+    batch_size=BATCH_SIZE,
+    epochs=EPOCHS,
+    sampling=SAMPLING,
+    loss_floor=0.5 * COPIES * sum(1.0 / c for c in wx.NOISY_SGD_CURVATURES),  # f* = 6: the loss on all data
+))  # fmt: skip
