@@ -70,7 +70,7 @@ def sin_regression(seed, repeats, quick):
     g, tg = timed(lambda: jl.sweep_fit(jl.adam, grid, mse_loss, params, (x, y), **kw), repeats)
     pbt = jl.PBT(interval=interval, key=jax.random.key(seed + 3000))
     p, tp = timed(lambda: jl.sweep_fit(jl.adam, grid, mse_loss, params, (x, y), pbt=pbt, **kw), repeats)
-    extra = f"best η: grid {g.best().config['learning_rate']:.3g}, PBT member's last {p.best().config['learning_rate']:.3g}"
+    extra = f"best η: grid {g.best().config['learning_rate']:.3g}, PBT's last {p.best().config['learning_rate']:.3g}"
     return g.best().final_value, p.best().final_value, tg, tp, epochs // interval, g, extra
 
 

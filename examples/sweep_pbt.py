@@ -52,7 +52,8 @@ def main(argv=None):
 
     g, p = grid.best(), pbt.best()
     excess = {"grid": g.final_value - f_star, "pbt": p.final_value - f_star, "decay": decay.train_loss[-1] - f_star}
-    print(f"L0 noisy quadratic, d = {x0.size}, n = {data.shape[0]}, batch {nq.BATCH_SIZE}, {nq.EPOCHS} epochs; f* = {f_star}")
+    print(f"L0 noisy quadratic, d = {x0.size}, n = {data.shape[0]}, batch {nq.BATCH_SIZE}, {nq.EPOCHS} epochs; "
+          f"f* = {f_star}")
     print(f"best constant rate of 16: η = {g.config['learning_rate']:.4g}   f − f* = {excess['grid']:.4g}   "
           f"({t1 - t0:.2f} s)")
     print(f"PBT, 16 members:          best member {p.index:2d}       f − f* = {excess['pbt']:.4g}   "

@@ -25,18 +25,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pbt-interval", type=int, default=1, metavar="E",
                         help="--pbt: epochs between exploit steps (default 1)")  # fmt: skip
     parser.add_argument("--pbt-quantile", type=float, default=0.25, metavar="Q",
-                        help="--pbt: the fraction copied over, and copied from, in (0, 0.5] (default 0.25)")  # fmt: skip
+                        help="--pbt: the fraction copied over, and from, in (0, 0.5] (default 0.25)")  # fmt: skip
     parser.add_argument("--pbt-factors", default="0.8,1.25", metavar="F1,F2,...",
                         help="--pbt: explore multipliers, each equally likely (default 0.8,1.25)")  # fmt: skip
     parser.add_argument("--pbt-resample", type=float, default=0.0, metavar="P",
-                        help="--pbt: probability of redrawing a value from the initial ones instead (default 0)")  # fmt: skip
+                        help="--pbt: chance of redrawing a value from the initial ones instead (default 0)")
 
 
 def check(parser: argparse.ArgumentParser, args: argparse.Namespace, training: bool) -> None:
     """--pbt only on a training problem; the --pbt-* options only with --pbt (values: :func:`settings`)."""
-    given = [o for o, v, d in (("--pbt-interval", args.pbt_interval, 1), ("--pbt-quantile", args.pbt_quantile, 0.25),
-                               ("--pbt-factors", args.pbt_factors, "0.8,1.25"), ("--pbt-resample", args.pbt_resample, 0.0))
-             if v != d]  # fmt: skip
+    defaults = {"interval": 1, "quantile": 0.25, "factors": "0.8,1.25", "resample": 0.0}
+    given = [f"--pbt-{k}" for k, d in defaults.items() if getattr(args, f"pbt_{k}") != d]
     if given and not args.pbt:
         parser.error(f"{given[0]} is given without --pbt")
     if args.pbt and not training:

@@ -50,7 +50,9 @@ groups, the tracing fallback, reassembly in caller order), :mod:`.loops` (the vm
 is a sibling of :mod:`.grid` that hands its configurations to :func:`.driver.run_sweep` (as
 zipped columns, ``product=False``); random search is one already: :mod:`.distributions`
 (``uniform``, ``log_uniform``, ``choice`` as grid values, drawn with ``samples=N`` and
-``sample_key`` on the host before compilation; Bergstra & Bengio 2012).
+``sample_key`` on the host before compilation; Bergstra & Bengio 2012). The searches that decide
+between epochs run the rows in segments on :mod:`.population`: population-based training is
+:mod:`.pbt` (``sweep_fit(..., pbt=jl.PBT(...))``, Jaderberg et al. 2017).
 
 Examples:
   >>> import jax.numpy as jnp, numpy as np, jaxopt_lectures as jl
@@ -73,5 +75,6 @@ from .pbt import PBT, PBTResult
 from .result import SweepBest, SweepResult
 
 __all__ = [
-    "Distribution", "PBT", "PBTResult", "SweepBest", "SweepResult", "choice", "log_uniform", "sample_grid", "sweep", "sweep_fit", "uniform",
+    "Distribution", "PBT", "PBTResult", "SweepBest", "SweepResult", "choice", "log_uniform", "sample_grid", "sweep",
+    "sweep_fit", "uniform",
 ]  # fmt: skip

@@ -110,7 +110,8 @@ class PBT:
             raise ValueError(f"PBT factors must be a non-empty sequence of finite numbers > 0; got {factors!r}")
         factors = tuple(_real("PBT factors", f) for f in factors)
         if not all(math.isfinite(f) and f > 0 for f in factors):
-            raise ValueError(f"PBT factors must be finite numbers > 0 (explore multiplies by them); got {self.factors!r}")
+            raise ValueError(f"PBT factors must be finite numbers > 0 (explore multiplies by them); "
+                             f"got {self.factors!r}")  # fmt: skip
         p = _real("PBT resample_probability", self.resample_probability)
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"PBT resample_probability must lie in [0, 1]; got {self.resample_probability!r}")
@@ -212,7 +213,8 @@ def run_pbt(pbt, make_optimizer, configs, grid, loss_fn, params, data, *, key, e
                          f"got {unknown or explored}, the float columns are {floats}")  # fmt: skip
     initial = {k: np.array(col) for k, col in configs.items()}
     pop = Population(make_optimizer, {k: np.array(col) for k, col in configs.items()}, loss_fn, data, key=key,
-                     batch_size=batch_size, sampling=sampling, validation_data=validation_data, devices=devices)  # fmt: skip
+                     batch_size=batch_size, sampling=sampling, validation_data=validation_data,
+                     devices=devices)  # fmt: skip
     num_programs = len(pop._groups(np.arange(n)))
     try:
         pop.start(params)
@@ -286,7 +288,8 @@ def _result(pop, pbt, lineage, interval_values, hps, slot_values, slot_val, slot
     params = jax.tree.map(lambda *leaves: np.stack(leaves), *[c.params for c in carries])
     reason = np.array([int(c.reason) for c in carries], np.int32)
     reason = np.where(reason == engine.RUNNING, engine.MAX_STEPS, reason).astype(np.int32)  # engine.finish
-    counts = {f"num_{e}_evals": np.array([int(getattr(c.evaluations, e)) for c in carries]) for e in ("fun", "grad", "hvp")}
+    counts = {f"num_{e}_evals": np.array([int(getattr(c.evaluations, e)) for c in carries])
+              for e in ("fun", "grad", "hvp")}  # fmt: skip
     initial = float(pop.initial_values[0])
     final = values[:, -1]
     with np.errstate(invalid="ignore"):
