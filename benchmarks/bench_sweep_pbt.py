@@ -21,7 +21,7 @@ between epochs.
 Measured here (2 cores shared with other jobs, load average 7–10; 5 seeds, median of 5 calls):
 
 * L0 noisy quadratic: PBT's best excess loss ÷ the grid's best: median 0.23, worst 0.43 (the decay:
-  0.49–0.65×); the grid takes 4–12 ms, PBT 64–300 ms (18–66×): 64 intervals of 16 SGD steps on a
+  0.48–0.65×); the grid takes 4–12 ms, PBT 64–300 ms (18–66×): 64 intervals of 16 SGD steps on a
   32-parameter model cost 1–4.5 ms each in host round trips, while the grid's whole run is one program.
 * L3 sin regression: validation MSE ratio median 0.93, worst 1.01 (0.057–0.45 vs 0.060–0.45);
   grid 1.0–1.6 s, PBT 1.0–2.0 s (0.6–2.0×, the difference within the machine's noise): 20 intervals

@@ -145,7 +145,8 @@ class PBTResult(NamedTuple):
         (the evaluation counts include the ancestors').
       num_programs: compiled static groups (as ``SweepResult``); num_devices likewise.
       schedules: name → [N, epochs] the value of every grid column during each epoch, along the
-        ancestry: the schedule that produced member i's final parameters.
+        ancestry: the schedule that produced member i's final parameters (in the grid's dtype; the
+        programs cast floats to the parameters' dtype).
       lineage: [N, intervals] int: ``lineage[i, r]`` is the member whose model member i trained on
         in interval r (i itself unless it was overwritten after interval r − 1; column 0 is 0…N−1).
       interval_values: [N, intervals] the ranking loss of each member slot at each interval's end
