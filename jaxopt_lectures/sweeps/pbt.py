@@ -27,7 +27,9 @@ member trains every epoch, so PBT spends exactly the grid's compute (N × E epoc
 segment program (the grid's float columns, :attr:`Population.configs`), their parameters and
 optimizer states host-kept carries. Exploit is :meth:`Population.copy` (carries and
 configurations), explore edits :attr:`Population.configs`, so no interval and no new
-hyperparameter value compiles anything (a shorter last interval compiles one more program).
+hyperparameter value compiles anything (a shorter last interval compiles one more program). Untraced
+grid columns (strings, integers, flags) are copied with the model too: a copy may then move a
+member to another static group, and each new group size compiles once.
 
 **Randomness.** All of it comes from ``PBT.key``: the draws after interval r use NumPy's PCG64
 seeded with ``SeedSequence(<the key's uint32 words>, spawn_key=(r,))``, in this order: the sources
