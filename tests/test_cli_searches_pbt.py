@@ -12,6 +12,20 @@ from pngs import png_size
 from test_cli_compare_sweep import table_rows
 
 
+def test_pbt_options_make_the_pbt_settings():
+    from jaxopt_lectures.cli import sweep_pbt
+    from jaxopt_lectures.cli import build_parser
+
+    args = build_parser().parse_args(["sweep", "--optimizer", "sgd", "--param", "lr=0.1,0.2", "--problem",
+                                      "noisy_quadratic_l0", "--pbt", "--pbt-interval", "3", "--pbt-quantile", "0.5",
+                                      "--pbt-factors", "0.5,1,2", "--pbt-resample", "0.1", "--seed", "4"])  # fmt: skip
+    pbt = sweep_pbt.settings(args, None)
+    assert (pbt.interval, pbt.quantile, pbt.factors, pbt.resample_probability) == (3, 0.5, (0.5, 1.0, 2.0), 0.1)
+    expected = jax.random.key_data(jax.random.fold_in(jax.random.key(4), 1))  # the minibatches use key(4)
+    np.testing.assert_array_equal(jax.random.key_data(pbt.key), expected)
+
+
+@pytest.mark.slow  # ~5 s: the CLI's factory (a registry entry's make) and the library's each compile PBT's programs
 def test_pbt_option_runs_sweep_fit_with_pbt(capsys, tmp_path):
     pytest.importorskip("matplotlib")
     png = tmp_path / "pbt.png"

@@ -64,12 +64,12 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     from ..sweeps import sweep_fit
 
     problem = get_training_problem(args.problem.strip())
+    pbt = sweep_pbt.settings(args, parser)  # None without --pbt; checked before any data are drawn
     epochs = problem.epochs if args.epochs is None else args.epochs
     batch_size = problem.batch_size if args.batch_size is None else args.batch_size
     dtype = float_dtype()
     data, validation = problem.data(jax.random.key(0), dtype)
     params = problem.init_params(jax.random.key(1), dtype)
-    pbt = sweep_pbt.settings(args, parser)  # None without --pbt
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     show = progress_printer(progress)
     if show is not None:
