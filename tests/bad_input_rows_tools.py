@@ -18,6 +18,8 @@ from bad_inputs_common import (
     per_example_loss, row, saved, sweep, sweep_fit, vector_f, whole_word,
 )  # fmt: skip
 
+PBT_GRID = {"learning_rate": [0.1, 0.2]}  # a population of 2
+
 TOOL_ROWS = [
     # ---- fit
     row("fit-batch_size-above-n", lambda: fit(batch_size=9), ValueError, "batch_size", "[1, 8]", "got 9"),
@@ -88,6 +90,30 @@ TOOL_ROWS = [
         "rungs", "non-empty"),
     row("sweep_fit-rungs-without-halving", lambda: sweep_fit(epochs=3, rungs=[1, 3]), ValueError,
         "rungs", "halving"),
+    # ---- sweep_fit(pbt=…): population-based training (issue 16 item 4)
+    row("pbt-population-one", lambda: sweep_fit(pbt=jl.PBT(interval=1, key=KEY)), ValueError,
+        "pbt", "population of at least 2", "gives 1"),
+    row("pbt-interval-zero", lambda: jl.PBT(interval=0, key=KEY), ValueError, "PBT interval", "integer ≥ 1"),
+    row("pbt-interval-longer-than-run", lambda: sweep_fit(PBT_GRID, epochs=1, pbt=jl.PBT(interval=2, key=KEY)),
+        ValueError, "PBT interval", "≤ epochs", "interval=2, epochs=1"),
+    row("pbt-quantile-zero", lambda: jl.PBT(interval=1, key=KEY, quantile=0.0), ValueError,
+        "PBT quantile", "(0, 0.5]"),
+    row("pbt-quantile-above-half", lambda: jl.PBT(interval=1, key=KEY, quantile=0.6), ValueError,
+        "PBT quantile", "(0, 0.5]", "0.6"),
+    row("pbt-factors-negative", lambda: jl.PBT(interval=1, key=KEY, factors=(0.8, -1.25)), ValueError,
+        "PBT factors", "> 0"),
+    row("pbt-factors-empty", lambda: jl.PBT(interval=1, key=KEY, factors=()), ValueError, "PBT factors", "non-empty"),
+    row("pbt-factors-nan", lambda: jl.PBT(interval=1, key=KEY, factors=(math.nan,)), ValueError,
+        "PBT factors", "finite"),
+    row("pbt-resample_probability-above-one", lambda: jl.PBT(interval=1, key=KEY, resample_probability=1.5),
+        ValueError, "PBT resample_probability", "[0, 1]"),
+    row("pbt-key-None", lambda: jl.PBT(interval=1, key=None), TypeError, "PBT key", "PRNG key"),
+    row("pbt-not-a-PBT", lambda: sweep_fit(PBT_GRID, pbt={"interval": 1}), TypeError, "pbt", "jl.PBT"),
+    row("pbt-hyperparameters-unknown", lambda: sweep_fit(PBT_GRID, pbt=jl.PBT(interval=1, key=KEY,
+                                                                            hyperparameters=("beta",))),
+        ValueError, "PBT hyperparameters", "float grid columns", "'beta'"),
+    row("sweep_fit-halving-and-pbt", lambda: sweep_fit(PBT_GRID, epochs=2, halving=3, pbt=jl.PBT(interval=1, key=KEY)),
+        ValueError, "halving", "pbt", "cannot be combined"),
     # ---- analysis
     row("lipschitz_constant-num_iters-zero", lambda: jl.lipschitz_constant(f, W, num_iters=0), ValueError,
         "num_iters", "integer ≥ 1"),

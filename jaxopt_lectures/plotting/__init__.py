@@ -15,8 +15,9 @@ as it was. Every function returns the ``Figure`` and, given ``path``, saves it a
 The package, split by what is drawn: :mod:`.contours` (trajectories and critical points on a 2-D
 function's contours), :mod:`.curves` (loss curves, 1-D functions with their iterates),
 :mod:`.sweep_plots` (a sweep's final losses, curves and heatmap), :mod:`.halving_plots`
-(successive halving's rung diagram) and :mod:`.base` (the figure
-plumbing and argument checks they share). Every function is imported from here.
+(successive halving's rung diagram), :mod:`.pbt_plots` (population-based training's schedules)
+and :mod:`.base` (the figure plumbing and argument checks they share). Every function is
+imported from here.
 
 Examples:
   >>> import jax.numpy as jnp, jaxopt_lectures as jl
@@ -35,6 +36,7 @@ from .contours import CRITICAL_POINT_MARKERS, plot_critical_points, plot_traject
 from .curves import plot_1d, plot_loss_curves
 from .halving_plots import plot_halving
 from .sweep_plots import plot_sweep, plot_sweep_heatmap
+from .pbt_plots import plot_pbt_schedules
 
 __all__ = [
     "CRITICAL_POINT_MARKERS",
@@ -45,6 +47,7 @@ __all__ = [
     "plot_critical_points",
     "plot_halving",
     "plot_loss_curves",
+    "plot_pbt_schedules",
     "plot_sweep",
     "plot_sweep_heatmap",
     "plot_trajectories",

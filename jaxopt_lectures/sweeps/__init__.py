@@ -50,9 +50,11 @@ groups, the tracing fallback, reassembly in caller order), :mod:`.loops` (the vm
 is a sibling of :mod:`.grid` that hands its configurations to :func:`.driver.run_sweep` (as
 zipped columns, ``product=False``); random search is one already: :mod:`.distributions`
 (``uniform``, ``log_uniform``, ``choice`` as grid values, drawn with ``samples=N`` and
-``sample_key`` on the host before compilation; Bergstra & Bengio 2012). Successive halving
-(:mod:`.halving`, ``sweep_fit(..., halving=η)``) runs the rows in segments of epochs on
-:mod:`.population` and drops all but the best 1/η at each rung.
+``sample_key`` on the host before compilation; Bergstra & Bengio 2012). The searches that decide
+between epochs run the rows in segments on :mod:`.population`: successive halving is
+:mod:`.halving` (``sweep_fit(..., halving=η)``, Jamieson & Talwalkar 2016: all but the best 1/η
+stop at each rung), population-based training is :mod:`.pbt` (``sweep_fit(..., pbt=jl.PBT(...))``,
+Jaderberg et al. 2017).
 
 Examples:
   >>> import jax.numpy as jnp, numpy as np, jaxopt_lectures as jl
@@ -72,9 +74,11 @@ from __future__ import annotations
 from .distributions import Distribution, choice, log_uniform, sample_grid, uniform
 from .grid import sweep, sweep_fit
 from .halving import HalvingResult
+from .pbt import PBT, PBTResult
 from .result import SweepBest, SweepResult
 
 __all__ = [
-    "Distribution", "SweepBest", "SweepResult", "choice", "log_uniform", "sample_grid", "sweep", "sweep_fit", "uniform",
+    "Distribution", "PBT", "PBTResult", "SweepBest", "SweepResult", "choice", "log_uniform", "sample_grid", "sweep",
+    "sweep_fit", "uniform",
 ]  # fmt: skip
 __all__ += ["HalvingResult"]  # successive halving: sweep_fit(..., halving=η)

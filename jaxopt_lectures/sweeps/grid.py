@@ -24,6 +24,7 @@ from .distributions import sample_grid
 from .driver import run_sweep
 from .halving import check_halving, run_halving
 from .loops import full_batch_program, minibatch_program
+from .pbt import PBT, PBTResult, run_pbt
 from .result import SweepResult
 
 __all__ = ["sweep", "sweep_fit"]
@@ -106,7 +107,8 @@ def sweep_fit(
     validation_data: Any = None,
     halving: float | None = None,
     rungs: Sequence[int] | None = None,
-) -> SweepResult:
+    pbt: PBT | None = None,
+) -> SweepResult | PBTResult:
     """:func:`~jaxopt_lectures.fit` for every configuration of ``grid``, on the same minibatches.
 
     ALGORITHMS.md §9. The batches of epoch e come from ``jax.random.fold_in(key, e)`` exactly as
@@ -123,6 +125,11 @@ def sweep_fit(
     E/η², E/η, E), the best ⌈m/η⌉ by the ranking measure (the validation loss, else the training
     loss) go on to the next, and so on. It returns a :class:`~jaxopt_lectures.HalvingResult`:
     curves NaN after the epoch a configuration stopped, ``stopped_epoch``, ``config_steps``.
+
+    With ``pbt=jl.PBT(interval=…, key=…)`` the rows are the initial population of population-based
+    training (:mod:`jaxopt_lectures.sweeps.pbt`): every ``interval`` epochs the worst members copy
+    the best ones' parameters, optimizer state and hyperparameters and perturb the float ones; the
+    result is a :class:`~jaxopt_lectures.PBTResult` with each member's ``schedules`` and ``lineage``.
 
     Examples:
       >>> import jax, jax.numpy as jnp, jaxopt_lectures as jl
@@ -142,11 +149,22 @@ def sweep_fit(
     if validation_data is not None:
         num_examples(validation_data, "validation_data")
         shared = (*shared, validation_data)
+    _check_one_search(halving=halving, pbt=pbt)
     halving = check_halving(halving, rungs, int(epochs))
     batch_size = None if sampling == "full" else int(batch_size)
     configs = sample_grid(grid, samples, sample_key, product)  # the rows as zipped columns
     if halving is not None:
         return run_halving(make_optimizer, configs, loss_fn, params, data, key, validation_data, epochs=int(epochs),
                            batch_size=batch_size, sampling=sampling, devices=devices, eta=halving[0], rungs=halving[1])
+    if pbt is not None:  # population-based training: sweeps/pbt.py
+        return run_pbt(pbt, make_optimizer, configs, grid, loss_fn, params, data, key=key, epochs=int(epochs),
+                       batch_size=batch_size, sampling=sampling, devices=devices, validation_data=validation_data)
     options = {"loss_fn": loss_fn, "epochs": int(epochs), "batch_size": batch_size, "sampling": sampling}
     return run_sweep(minibatch_program, make_optimizer, configs, False, devices, shared, options)
+
+
+def _check_one_search(**searches: Any) -> None:
+    """At most one of the searches that decide between epochs (they cannot be combined yet)."""
+    given = [name for name, value in searches.items() if value is not None]
+    if len(given) > 1:
+        raise ValueError(f"{' and '.join(given)} cannot be combined yet: give one of them (each runs its own search)")
