@@ -335,12 +335,16 @@ def test_noise_aware_reaches_the_float64_limit_where_the_decrease_test_stops():
     """The same MINPACK steps with and without the noise-aware test. Without it the run ends where
     E stops resolving steps: for these problem-starts E's rounding hides the parameters' last
     2–4 digits (½‖JΔb‖² is below E's rounding for relative errors up to 1e-6.4 (Roszman1) and
-    1e-7.8 (Misra1c)) and the ratio test ends at 8.3–8.6 digits (measured: 8.28, 8.63, 8.62);
-    with it, at the float64 limit: 10.80, 10.87, 10.87."""
+    1e-7.8 (Misra1c)) and the ratio test ends at 7.5–8.6 digits on Roszman1 (measured: 8.62 and
+    8.61, 7.51 on two machines); with it, at the float64 limit: 10.80, 10.87, 10.87. On Misra1c
+    where the ratio test ends depends on the platform's last-bit rounding of E (8.28 digits on an
+    Intel Xeon with AVX-512, 10.56 on an AMD EPYC), so there only "no worse" is asserted."""
     for name, start in NOISE_CASES:
         p = NIST_PROBLEMS[name]
         aware, plain = p.digits(_our_run(p, start).params), p.digits(_our_run(p, start, noise_aware=False).params)
-        assert aware >= 10.3 and plain < 10.0 and aware > plain, (name, start, aware, plain)
+        assert aware >= 10.3 and aware >= plain, (name, start, aware, plain)
+        if name == "Roszman1":  # E's rounding hides 1e-6.4 relative errors: the ratio test stops short anywhere
+            assert plain < 10.0, (name, start, aware, plain)
 
 
 def test_noise_aware_matrix_free_follows_the_dense_steps():
