@@ -167,13 +167,14 @@ BOTH_FAIL = {("BoxBOD", 1)}
 
 
 def _case(name, start):
-    slow = NIST_PROBLEMS[name].difficulty == "higher"
+    # default run: the lower-difficulty problems from Start 1 (the test-time budget); slow: all 54
+    slow = NIST_PROBLEMS[name].difficulty != "lower" or start != 1
     return pytest.param(name, start, id=f"{name}-start{start}", marks=[pytest.mark.slow] if slow else [])
 
 
 @pytest.mark.parametrize(("name", "start"), [_case(n, s) for n in NIST_PROBLEMS for s in (1, 2)])
 def test_minpack_variant_reaches_at_least_scipys_certified_digits(name, start):
-    """Lower and average difficulty in the default run, all 27 problems in the slow one.
+    """Lower difficulty from Start 1 in the default run, all 27 problems from both starts in the slow one.
 
     Measured (ours / scipy): 10.3–11 / 6.5–11 digits on every problem-start but BoxBOD Start 1
     (0 / 0); scipy ends below 10 digits on 34 of the 54 (ENSO 6.5 and 6.6, Thurber 7.4, MGH09 7.6,
