@@ -71,6 +71,13 @@ linear regression and ≥ 2× on the MLP; memory linear in the number of configu
     cd benchmarks && python bench_sweep.py             # < 10 min
     cd benchmarks && python bench_sweep.py --devices 1 --repeats 9
     cd benchmarks && python bench_sweep.py --devices 2       # one host device per core: the CPU recipe
+    cd benchmarks && python bench_sweep.py --part searches --quick   # part 6 only: the searches beyond grids
+
+Part 6 (issue 16 item 7) runs the searches' own benchmarks, each in a subprocess: seeds ×8 against
+8 sequential sweeps (``bench_sweep_seeds.py``), successive halving against the full grid in
+configuration-steps and wall time (``bench_sweep_halving.py``), PBT against the grid at equal
+compute (``bench_sweep_pbt.py``) and data-parallel ``fit`` on 1, 2 and 8 forced host devices
+(``bench_fit_devices.py``); their docstrings hold the numbers measured here.
 
 Measured here (1000 steps, 256 configurations, sweep() end to end vs the sequential loop): one XLA
 CPU device 8.9× (linear regression; the a + b·n model's ceiling t_seq ÷ b is 10.3× at any n) and
@@ -411,7 +418,13 @@ def main(argv=None):
     parser.add_argument("--configs", default="16,64,256", help="comma list of sweep sizes")
     parser.add_argument("--devices", type=int, default=8, help="forced host devices of the second run (≤ 1: skip)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--part", choices=["all", "grid", "searches"], default="all",
+                        help="grid: parts 1–5 (the grid sweep); searches: part 6 (seeds, halving, PBT, data-parallel "
+                             "fit: the sibling benchmarks); all: both")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.part == "searches":
+        run_searches(args.quick)
+        return
     steps = args.steps or (200 if args.quick else 1000)
     repeats = args.repeats or (3 if args.quick else 5)
     configs = [int(c) for c in args.configs.split(",")]
@@ -456,8 +469,33 @@ def main(argv=None):
          for name, (ok, m) in linear.items()]
     print(f"targets ({jax.device_count()} device(s){', child process' if args.child else ''})")
     print(text_table(["target", "met", "measured"], [[t, "yes" if ok else "NO", m] for t, ok, m in verdicts]))
+    if not args.child and args.part == "all":
+        run_searches(args.quick)
     if not args.child:
         print(f"[total: {time.perf_counter() - start:.0f} s]")
+
+
+#: Part 6, the searches beyond grids (issue 16 item 7): each its own benchmark, run as a subprocess.
+SEARCHES = (
+    ("seeds ×8 vs 8 sequential sweeps", "bench_sweep_seeds.py"),
+    ("successive halving vs the full grid", "bench_sweep_halving.py"),
+    ("PBT vs the grid at equal compute", "bench_sweep_pbt.py"),
+    ("data-parallel fit on 1, 2 and 8 forced host devices", "bench_fit_devices.py"),
+)
+
+
+def run_searches(quick: bool) -> None:
+    """Part 6: the sibling benchmarks of the searches beyond grids, each in a subprocess (``--quick`` passed on)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for i, (title, script) in enumerate(SEARCHES):
+        t0 = time.perf_counter()
+        print(f"6.{i + 1} {title} ({script}{' --quick' if quick else ''})", flush=True)
+        cmd = [sys.executable, os.path.join(here, script), *(["--quick"] if quick else [])]
+        proc = subprocess.run(cmd, cwd=here, capture_output=True, text=True, check=False)
+        print(proc.stdout.rstrip())
+        if proc.returncode != 0:
+            print(f"{script} failed (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
+        print(f"[part 6.{i + 1}: {time.perf_counter() - t0:.0f} s]\n", flush=True)
 
 
 if __name__ == "__main__":

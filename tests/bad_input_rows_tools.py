@@ -15,9 +15,12 @@ import jaxopt_lectures as jl
 from jaxopt_lectures import checkpoint, plotting, registry, schedules
 from jaxopt_lectures.problems import get_problem, rosenbrock, scaled_quadratic
 from bad_inputs_common import (
-    CMP, EMPTY, KEY, NAN_W, PATHS, SWEEP, W, X, a_sweep_result, cli_main, f, fit, not_a_checkpoint, per_example_loss,
-    row, saved, sweep, sweep_fit, vector_f, whole_word,
+    CMP, EMPTY, KEY, NAN_W, PATHS, SIN_SWEEP, SWEEP, W, X, a_sweep_result, cli_main, f, fit, not_a_checkpoint,
+    per_example_loss, row, saved, sweep, sweep_fit, vector_f, whole_word,
 )  # fmt: skip
+
+PBT_GRID = {"learning_rate": [0.1, 0.2]}  # a population of 2
+
 
 def _random_w(key):
     return jax.random.normal(key, ())
@@ -83,6 +86,47 @@ TOOL_ROWS = [
     row("sweep_fit-loss_fn-not-scalar", lambda: sweep_fit(loss_fn=per_example_loss), ValueError,
         "loss_fn", "scalar"),  # defect: "Gradient only defined for scalar-output functions"
     row("sweep_fit-key-None", lambda: sweep_fit(key=None), TypeError, "key", "PRNG key"),  # defect
+    # ---- sweep_fit(halving=η): successive halving (issue 16, item 3)
+    row("sweep_fit-halving-one", lambda: sweep_fit(halving=1), ValueError, "halving", "η > 1"),
+    row("sweep_fit-halving-below-one", lambda: sweep_fit(halving=0.5), ValueError, "halving", "η > 1"),
+    row("sweep_fit-halving-nan", lambda: sweep_fit(halving=float("nan")), ValueError, "halving", "η > 1"),
+    row("sweep_fit-halving-bool", lambda: sweep_fit(halving=True), ValueError, "halving", "real number"),
+    row("sweep_fit-rungs-beyond-epochs", lambda: sweep_fit(epochs=3, halving=3, rungs=[1, 4]), ValueError,
+        "rungs", "epochs=3"),
+    row("sweep_fit-rungs-not-increasing", lambda: sweep_fit(epochs=3, halving=3, rungs=[2, 1, 3]), ValueError,
+        "rungs", "strictly increasing"),
+    row("sweep_fit-rungs-zero", lambda: sweep_fit(epochs=3, halving=3, rungs=[0, 3]), ValueError,
+        "rungs", "positive integers"),
+    row("sweep_fit-rungs-float", lambda: sweep_fit(epochs=3, halving=3, rungs=[1.5, 3]), ValueError,
+        "rungs", "positive integers"),
+    row("sweep_fit-rungs-empty", lambda: sweep_fit(epochs=3, halving=3, rungs=[]), ValueError,
+        "rungs", "non-empty"),
+    row("sweep_fit-rungs-without-halving", lambda: sweep_fit(epochs=3, rungs=[1, 3]), ValueError,
+        "rungs", "halving"),
+    # ---- sweep_fit(pbt=…): population-based training (issue 16 item 4)
+    row("pbt-population-one", lambda: sweep_fit(pbt=jl.PBT(interval=1, key=KEY)), ValueError,
+        "pbt", "population of at least 2", "gives 1"),
+    row("pbt-interval-zero", lambda: jl.PBT(interval=0, key=KEY), ValueError, "PBT interval", "integer ≥ 1"),
+    row("pbt-interval-longer-than-run", lambda: sweep_fit(PBT_GRID, epochs=1, pbt=jl.PBT(interval=2, key=KEY)),
+        ValueError, "PBT interval", "≤ epochs", "interval=2, epochs=1"),
+    row("pbt-quantile-zero", lambda: jl.PBT(interval=1, key=KEY, quantile=0.0), ValueError,
+        "PBT quantile", "(0, 0.5]"),
+    row("pbt-quantile-above-half", lambda: jl.PBT(interval=1, key=KEY, quantile=0.6), ValueError,
+        "PBT quantile", "(0, 0.5]", "0.6"),
+    row("pbt-factors-negative", lambda: jl.PBT(interval=1, key=KEY, factors=(0.8, -1.25)), ValueError,
+        "PBT factors", "> 0"),
+    row("pbt-factors-empty", lambda: jl.PBT(interval=1, key=KEY, factors=()), ValueError, "PBT factors", "non-empty"),
+    row("pbt-factors-nan", lambda: jl.PBT(interval=1, key=KEY, factors=(math.nan,)), ValueError,
+        "PBT factors", "finite"),
+    row("pbt-resample_probability-above-one", lambda: jl.PBT(interval=1, key=KEY, resample_probability=1.5),
+        ValueError, "PBT resample_probability", "[0, 1]"),
+    row("pbt-key-None", lambda: jl.PBT(interval=1, key=None), TypeError, "PBT key", "PRNG key"),
+    row("pbt-not-a-PBT", lambda: sweep_fit(PBT_GRID, pbt={"interval": 1}), TypeError, "pbt", "jl.PBT"),
+    row("pbt-hyperparameters-unknown", lambda: sweep_fit(PBT_GRID, pbt=jl.PBT(interval=1, key=KEY,
+                                                                            hyperparameters=("beta",))),
+        ValueError, "PBT hyperparameters", "float grid columns", "'beta'"),
+    row("sweep_fit-halving-and-pbt", lambda: sweep_fit(PBT_GRID, epochs=2, halving=3, pbt=jl.PBT(interval=1, key=KEY)),
+        ValueError, "halving", "pbt", "cannot be combined"),
     # ---- several seeds per configuration (issue 16 item 1)
     row("sweep_fit-seeds-zero", lambda: sweep_fit(seeds=0), ValueError, "seeds", "integer ≥ 1", "got 0"),
     row("sweep_fit-seeds-float", lambda: sweep_fit(seeds=2.5), ValueError, "seeds", "integer ≥ 1"),
@@ -106,6 +150,8 @@ TOOL_ROWS = [
         "result", "SeedsResult"),
     row("SeedsResult.mean-on-val-without-validation", lambda: _a_seeds_result().mean("val"), ValueError,
         "on='val'", "validation_data"),
+    row("sweep_fit-seeds-and-halving", lambda: sweep_fit(epochs=3, seeds=2, halving=3), ValueError,
+        "seeds", "halving", "cannot be combined"),
     # ---- analysis
     row("lipschitz_constant-num_iters-zero", lambda: jl.lipschitz_constant(f, W, num_iters=0), ValueError,
         "num_iters", "integer ≥ 1"),
@@ -170,6 +216,8 @@ TOOL_ROWS = [
         "kind", "'final'", "'curves'"),
     row("plot_sweep-x-unknown", lambda: plotting.plot_sweep(a_sweep_result(), x="beta"), ValueError,
         "x='beta'", "learning_rate"),
+    row("plot_halving-not-a-halving-result", lambda: plotting.plot_halving(a_sweep_result()), ValueError,
+        "result", "HalvingResult", "halving=η"),
     row("plot_sweep_heatmap-x-equals-y",
         lambda: plotting.plot_sweep_heatmap(a_sweep_result(), "learning_rate", "learning_rate"), ValueError,
         "x and y", "different"),
@@ -221,6 +269,14 @@ TOOL_ROWS = [
         cli_main("sweep", "--optimizer", "momentum", "--problem", "rosenbrock", "--param", "lr=0.1,0.2",
                  "--param", "beta=0.5", "--zip"),
         SystemExit, "--zip", "same number of values"),
+    row("cli-sweep-halving-one", cli_main(*SIN_SWEEP, "--halving", "1"), SystemExit, "--halving", "> 1"),
+    row("cli-sweep-halving-function-problem", cli_main(*SWEEP, "lr=0.1", "--halving", "3"), SystemExit,
+        "--halving", "training problems"),
+    row("cli-sweep-rungs-without-halving", cli_main(*SIN_SWEEP, "--rungs", "1,2"), SystemExit, "--rungs", "--halving"),
+    row("cli-sweep-rungs-malformed", cli_main(*SIN_SWEEP, "--halving", "3", "--rungs", "1;2"), SystemExit,
+        "--rungs", "comma-separated integers"),
+    row("cli-sweep-rungs-beyond-epochs", cli_main(*SIN_SWEEP, "--halving", "3", "--rungs", "1,5"), SystemExit,
+        "--rungs", "epochs=2"),
     row("cli-sweep-seeds-zero", cli_main(*SWEEP, "lr=0.1", "--seeds", "0"), SystemExit, "--seeds", "≥ 1"),
     row("cli-sweep-seeds-function-problem", cli_main(*SWEEP, "lr=0.1", "--seeds", "2"), SystemExit,
         "--seeds", "training problems"),

@@ -127,3 +127,4 @@ def cli_main(*argv: str):
 
 CMP = ("compare", "--problem", "rosenbrock", "--optimizers")
 SWEEP = ("sweep", "--optimizer", "sgd", "--problem", "rosenbrock", "--steps", "2", "--param")
+SIN_SWEEP = ("sweep", "--optimizer", "adam", "--problem", "sin_regression", "--epochs", "2", "--param", "lr=0.01,0.1")

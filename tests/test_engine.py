@@ -138,12 +138,15 @@ def test_float32_logistic_regression_ends_stalled_not_at_max_steps(method):
 
 @pytest.mark.parametrize("name", ["bard", "box_3d"])
 def test_levenberg_marquardt_at_its_damping_cap_stalls(name):
-    """In float32 LM's trials stop lowering E near the minimum; μ grows to its cap 1e30 and the
-    steps (~g/μ) vanish below the rounding of x: ``stalled`` within a few steps, not max_steps."""
+    """In float32 LM's trials stop lowering E near the minimum; μ grows (×10 per rejected trial, up
+    to its cap 1e30) until the steps (~g/μ) vanish below the rounding of x: ``stalled`` within a few
+    steps, not max_steps. Where that happens depends on the platform's rounding of the last trials
+    (μ ends at 4e16 on bard on an AMD EPYC, at the cap on an Intel Xeon), so the bound is 1e10: far
+    above any μ a converging step uses (μ starts at 1e-3 and falls on accepted steps)."""
     p = get_problem(name)
     r = jl.least_squares(p.residual_fn, jnp.asarray(p.x0, jnp.float32), jl.levenberg_marquardt(), gtol=1e-12)
     assert r.reason_name == "stalled" and int(r.num_steps) < 50
-    assert float(r.state.damping) >= 1e29
+    assert float(r.state.damping) >= 1e10
     assert float(r.value) == pytest.approx(p.f_star, rel=1e-3, abs=1e-6)
 
 

@@ -167,13 +167,14 @@ BOTH_FAIL = {("BoxBOD", 1)}
 
 
 def _case(name, start):
-    slow = NIST_PROBLEMS[name].difficulty == "higher"
+    # default run: the lower-difficulty problems from Start 1 (the test-time budget); slow: all 54
+    slow = NIST_PROBLEMS[name].difficulty != "lower" or start != 1
     return pytest.param(name, start, id=f"{name}-start{start}", marks=[pytest.mark.slow] if slow else [])
 
 
 @pytest.mark.parametrize(("name", "start"), [_case(n, s) for n in NIST_PROBLEMS for s in (1, 2)])
 def test_minpack_variant_reaches_at_least_scipys_certified_digits(name, start):
-    """Lower and average difficulty in the default run, all 27 problems in the slow one.
+    """Lower difficulty from Start 1 in the default run, all 27 problems from both starts in the slow one.
 
     Measured (ours / scipy): 10.3–11 / 6.5–11 digits on every problem-start but BoxBOD Start 1
     (0 / 0); scipy ends below 10 digits on 34 of the 54 (ENSO 6.5 and 6.6, Thurber 7.4, MGH09 7.6,
@@ -335,12 +336,16 @@ def test_noise_aware_reaches_the_float64_limit_where_the_decrease_test_stops():
     """The same MINPACK steps with and without the noise-aware test. Without it the run ends where
     E stops resolving steps: for these problem-starts E's rounding hides the parameters' last
     2–4 digits (½‖JΔb‖² is below E's rounding for relative errors up to 1e-6.4 (Roszman1) and
-    1e-7.8 (Misra1c)) and the ratio test ends at 8.3–8.6 digits (measured: 8.28, 8.63, 8.62);
-    with it, at the float64 limit: 10.80, 10.87, 10.87."""
+    1e-7.8 (Misra1c)) and the ratio test ends at 7.5–8.6 digits on Roszman1 (measured: 8.62 and
+    8.61, 7.51 on two machines); with it, at the float64 limit: 10.80, 10.87, 10.87. On Misra1c
+    where the ratio test ends depends on the platform's last-bit rounding of E (8.28 digits on an
+    Intel Xeon with AVX-512, 10.56 on an AMD EPYC), so there only "no worse" is asserted."""
     for name, start in NOISE_CASES:
         p = NIST_PROBLEMS[name]
         aware, plain = p.digits(_our_run(p, start).params), p.digits(_our_run(p, start, noise_aware=False).params)
-        assert aware >= 10.3 and plain < 10.0 and aware > plain, (name, start, aware, plain)
+        assert aware >= 10.3 and aware >= plain, (name, start, aware, plain)
+        if name == "Roszman1":  # E's rounding hides 1e-6.4 relative errors: the ratio test stops short anywhere
+            assert plain < 10.0, (name, start, aware, plain)
 
 
 def test_noise_aware_matrix_free_follows_the_dense_steps():

@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from .. import registry
-from . import sweep_seeds, sweep_training
+from . import sweep_halving, sweep_pbt, sweep_seeds, sweep_training
 from .common import (
     add_run_options, check_common, check_residuals, clear_progress, float_dtype, names_option, one_problem,
     progress_printer, save_plot,
@@ -165,7 +165,13 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     training = args.problem.strip() in TRAINING_PROBLEMS
     sweep_training.check(parser, args, training)
+    sweep_halving.check(parser, args, training)
+    sweep_pbt.check(parser, args, training)
     sweep_seeds.check(parser, args, training)
+    given = {"--seeds": args.seeds is not None, "--halving": args.halving is not None, "--pbt": args.pbt}
+    searches = [option for option, on in given.items() if on]
+    if len(searches) > 1:
+        parser.error(f"{' and '.join(searches)} cannot be combined yet: give one of them")
     problem = None if training else one_problem(parser, args.problem, also=list(TRAINING_PROBLEMS))
     if not training and args.steps is None:
         args.steps = 1000
@@ -199,11 +205,11 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error("--samples is given without --sample")
     if args.samples is not None and args.samples < 1:
         parser.error(f"--samples must be ≥ 1, got {args.samples}")
-    if args.sample and args.plot is not None:
+    if args.sample and args.plot is not None and args.seeds is None:  # --seeds draws curves per configuration
         parser.error("--plot draws a grid; it is not available with --sample (random configurations)")
     if args.seed < 0:
         parser.error(f"--seed must be ≥ 0, got {args.seed}")
-    if args.plot is not None:
+    if args.plot is not None and not args.pbt and args.seeds is None:  # --pbt, --seeds draw curves
         if len(grid) not in (1, 2):
             parser.error(f"--plot takes 1 or 2 parameters (a curve or a heatmap); got {len(grid)}: {', '.join(grid)}")
         words = [k for k, vs in grid.items() if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vs)]
@@ -347,6 +353,8 @@ def add_parser(sub: Any) -> None:
         "--steps", type=int, metavar="N", help="function problems: steps per configuration (default 1000)"
     )
     sweep_training.add_arguments(sweep_parser)
+    sweep_halving.add_arguments(sweep_parser)
+    sweep_pbt.add_arguments(sweep_parser)
     sweep_seeds.add_arguments(sweep_parser)
     sweep_parser.add_argument(
         "--zip", action="store_true", help="pair the parameters' values (equal lengths) instead of their product"

@@ -14,6 +14,7 @@ import sys
 import time
 from typing import Any
 
+from . import sweep_halving, sweep_pbt
 from .common import clear_progress, float_dtype, progress_printer, save_plot
 
 __all__ = ["add_arguments", "check", "run", "setting"]
@@ -75,6 +76,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
 
     from ..sweeps import sweep_fit
 
+    pbt = sweep_pbt.settings(args, parser)  # None without --pbt; checked before any data are drawn
     problem, epochs, batch_size, dtype, data, validation = setting(args)
     params = problem.init_params(jax.random.key(1), dtype)
     progress = sys.stderr.isatty() if args.progress is None else args.progress
@@ -85,7 +87,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     try:
         result = sweep_fit(spec.make, grid, problem.loss_fn, params, data, epochs=epochs, batch_size=batch_size,
                            key=jax.random.key(args.seed), sampling=problem.sampling, product=product,
-                           validation_data=validation)  # fmt: skip
+                           validation_data=validation, pbt=pbt, **sweep_halving.options(args))  # fmt: skip
     except (TypeError, ValueError) as err:
         clear_progress(progress)
         parser.error(str(err))
@@ -102,10 +104,15 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     if num_diverged < n:
         best = result.best()
         floor = "" if problem.loss_floor is None else f"; noise floor {problem.loss_floor:.4g}"
-        print(f"best: {_config_text(best.config)} (lowest final validation loss {best.final_value:.6g}{floor})")
+        which = "final loss" if validation is None else "final validation loss"
+        print(f"best: {_config_text(best.config)} (lowest {which} {best.final_value:.6g}{floor})")
+        if pbt is not None:
+            print(sweep_pbt.summary(result))
     else:
         print("best: none (every configuration diverged)")
     print(f"diverged: {num_diverged} of {n} configurations")
+    if sweep_halving.summary(result):
+        print(sweep_halving.summary(result))
     print(
         f"{spec.name} on {problem.name}, {epochs} epochs of batches of {batch_size} from seed {args.seed}, "
         f"{np.dtype(dtype).name}; other parameters: registry defaults; {result.num_programs} compiled program(s), "
@@ -116,6 +123,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     from .. import plotting
 
     title = f"{spec.name} on {problem.name}"
+    if args.halving is not None:
+        return save_plot(lambda: sweep_halving.plot(result, title, args.plot), args.plot)
+    if pbt is not None:
+        return save_plot(lambda: plotting.plot_pbt_schedules(result, title=title, path=args.plot), args.plot)
     keys = list(grid)
     if len(keys) == 1:
         return save_plot(lambda: plotting.plot_sweep(result, title=title, path=args.plot), args.plot)

@@ -14,8 +14,9 @@ as it was. Every function returns the ``Figure`` and, given ``path``, saves it a
 
 The package, split by what is drawn: :mod:`.contours` (trajectories and critical points on a 2-D
 function's contours), :mod:`.curves` (loss curves, 1-D functions with their iterates),
-:mod:`.sweep_plots` (a sweep's final losses, curves and heatmap), :mod:`.seeds_plots` (a
-seeded sweep's curves with a band over seeds) and :mod:`.base` (the figure
+:mod:`.sweep_plots` (a sweep's final losses, curves and heatmap), :mod:`.halving_plots`
+(successive halving's rung diagram), :mod:`.pbt_plots` (population-based training's schedules),
+:mod:`.seeds_plots` (a seeded sweep's curves with a band over seeds) and :mod:`.base` (the figure
 plumbing and argument checks they share). Every function is imported from here.
 
 Examples:
@@ -33,7 +34,9 @@ from __future__ import annotations
 from .base import DPI, FIGSIZE, new_figure
 from .contours import CRITICAL_POINT_MARKERS, plot_critical_points, plot_trajectories
 from .curves import plot_1d, plot_loss_curves
+from .halving_plots import plot_halving
 from .sweep_plots import plot_sweep, plot_sweep_heatmap
+from .pbt_plots import plot_pbt_schedules
 from .seeds_plots import plot_seeds
 
 __all__ = [
@@ -43,7 +46,9 @@ __all__ = [
     "new_figure",
     "plot_1d",
     "plot_critical_points",
+    "plot_halving",
     "plot_loss_curves",
+    "plot_pbt_schedules",
     "plot_seeds",
     "plot_sweep",
     "plot_sweep_heatmap",

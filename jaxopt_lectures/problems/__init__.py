@@ -16,7 +16,9 @@ in :mod:`.mgh` (``LEAST_SQUARES_PROBLEMS`` names the catalogue's problems for Ga
 the NIST StRD nonlinear-regression problems with their certified values in :mod:`.nist`
 (``NIST_PROBLEMS``, kept apart from ``PROBLEMS``: each has two starts and a data set); the
 regression data, L3's four losses, L0's sigmoid neuron and ``regression_problem`` in
-:mod:`.regression`; the worked examples' numbers (ALGORITHMS.md §10) in :mod:`.worked_examples`.
+:mod:`.regression`; L0's noisy-SGD quadratic as a data set (``noisy_quadratic_l0``, where a
+decaying learning rate beats every constant one) in :mod:`.noisy_quadratic`; the worked examples'
+numbers (ALGORITHMS.md §10) in :mod:`.worked_examples`.
 """
 
 from . import lectures, classic  # noqa: I001  (registration order: the lectures' problems first)
@@ -36,6 +38,8 @@ from .regression import (
     sigmoid_neuron, sigmoid_neuron_loss, sigmoid_neuron_params,
 )  # fmt: skip
 from .sin_regression import NOISE_FLOOR, mlp_apply, mse_loss, sin_regression_data  # L3 notebook data
+from . import noisy_quadratic  # noqa: I001  (L0's noisy SGD as a data set)
+from .noisy_quadratic import noisy_quadratic_l0, noisy_quadratic_loss
 from . import mgh  # noqa: I001  (registered after .classic: the MGH problems follow the classic ones)
 from .mgh import (
     LEAST_SQUARES_PROBLEMS, bard, box_3d, exponential_fit, freudenstein_roth, osborne1, powell_singular, wood,
@@ -66,6 +70,7 @@ __all__ += [
     "sphere", "tanh_saturated", "worked_examples",
 ]  # fmt: skip
 __all__ += ["NOISE_FLOOR", "mlp_apply", "mse_loss", "sin_regression_data"]
+__all__ += ["noisy_quadratic", "noisy_quadratic_l0", "noisy_quadratic_loss"]
 __all__ += [
     "LEAST_SQUARES_PROBLEMS", "bard", "box_3d", "exponential_fit", "freudenstein_roth", "mgh", "osborne1",
     "powell_singular", "wood",

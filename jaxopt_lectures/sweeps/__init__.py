@@ -50,8 +50,12 @@ groups, the tracing fallback, reassembly in caller order), :mod:`.loops` (the vm
 is a sibling of :mod:`.grid` that hands its configurations to :func:`.driver.run_sweep` (as
 zipped columns, ``product=False``); random search is one already: :mod:`.distributions`
 (``uniform``, ``log_uniform``, ``choice`` as grid values, drawn with ``samples=N`` and
-``sample_key`` on the host before compilation; Bergstra & Bengio 2012). Several seeds per
-configuration (``seeds=k``: every configuration with k PRNG streams, a seed axis vmapped around
+``sample_key`` on the host before compilation; Bergstra & Bengio 2012). The searches that decide
+between epochs run the rows in segments on :mod:`.population`: successive halving is
+:mod:`.halving` (``sweep_fit(..., halving=η)``, Jamieson & Talwalkar 2016: all but the best 1/η
+stop at each rung), population-based training is :mod:`.pbt` (``sweep_fit(..., pbt=jl.PBT(...))``,
+Jaderberg et al. 2017). Several seeds per configuration
+(``sweep_fit(..., seeds=k)``: every configuration with k PRNG streams, a seed axis vmapped around
 the configurations' in the same program) are :mod:`.seeds`, their result :mod:`.seeds_result`.
 
 Examples:
@@ -71,10 +75,14 @@ from __future__ import annotations
 
 from .distributions import Distribution, choice, log_uniform, sample_grid, uniform
 from .grid import sweep, sweep_fit
+from .halving import HalvingResult
+from .pbt import PBT, PBTResult
 from .result import SweepBest, SweepResult
 from .seeds import SeedsBest, SeedsResult
 
 __all__ = [
-    "Distribution", "SweepBest", "SweepResult", "choice", "log_uniform", "sample_grid", "sweep", "sweep_fit", "uniform",
+    "Distribution", "PBT", "PBTResult", "SweepBest", "SweepResult", "choice", "log_uniform", "sample_grid", "sweep",
+    "sweep_fit", "uniform",
 ]  # fmt: skip
+__all__ += ["HalvingResult"]  # successive halving: sweep_fit(..., halving=η)
 __all__ += ["SeedsBest", "SeedsResult"]  # several seeds per configuration (.seeds)

@@ -22,7 +22,9 @@ from ..optimizers.base import check_callable, check_integer, check_start
 from ..train import check_fit_args, check_key, num_examples
 from .distributions import sample_grid
 from .driver import run_sweep
+from .halving import check_halving, run_halving
 from .loops import full_batch_program, minibatch_program
+from .pbt import PBT, PBTResult, run_pbt
 from .result import SweepResult
 from .seeds import SeedsResult, seeds_fit, seeds_sweep
 
@@ -116,9 +118,12 @@ def sweep_fit(
     samples: int | None = None,
     sample_key: jax.Array | None = None,
     validation_data: Any = None,
+    halving: float | None = None,
+    rungs: Sequence[int] | None = None,
+    pbt: PBT | None = None,
     seeds: int | None = None,
     init_params: Callable[[jax.Array], Any] | None = None,
-) -> SweepResult | SeedsResult:
+) -> SweepResult | PBTResult | SeedsResult:
     """:func:`~jaxopt_lectures.fit` for every configuration of ``grid``, on the same minibatches.
 
     ALGORITHMS.md §9. The batches of epoch e come from ``jax.random.fold_in(key, e)`` exactly as
@@ -128,6 +133,18 @@ def sweep_fit(
     epoch (``fit``'s ``history.val_loss``); :meth:`SweepResult.best` then ranks by it.
     Arguments as in :func:`sweep` (``samples`` and ``sample_key`` draw the grid's distributions;
     ``key`` draws the minibatches) and :func:`~jaxopt_lectures.fit`.
+
+    ``halving=η`` (a number > 1) runs successive halving instead of the whole grid (Jamieson &
+    Talwalkar 2016; :mod:`jaxopt_lectures.sweeps.halving`): every configuration runs to the first
+    of ``rungs`` (epochs, strictly increasing, the last ``epochs``, appended when missing; default
+    E/η², E/η, E), the best ⌈m/η⌉ by the ranking measure (the validation loss, else the training
+    loss) go on to the next, and so on. It returns a :class:`~jaxopt_lectures.HalvingResult`:
+    curves NaN after the epoch a configuration stopped, ``stopped_epoch``, ``config_steps``.
+
+    With ``pbt=jl.PBT(interval=…, key=…)`` the rows are the initial population of population-based
+    training (:mod:`jaxopt_lectures.sweeps.pbt`): every ``interval`` epochs the worst members copy
+    the best ones' parameters, optimizer state and hyperparameters and perturb the float ones; the
+    result is a :class:`~jaxopt_lectures.PBTResult` with each member's ``schedules`` and ``lineage``.
 
     ``seeds=k`` (integer ≥ 1) runs every configuration with k PRNG streams in the same program and
     returns a :class:`~jaxopt_lectures.SeedsResult` ([n, k] per seed; mean, std, quantiles,
@@ -145,6 +162,7 @@ def sweep_fit(
       >>> r.values.shape, r.step_losses.shape, r.best().config
       ((3, 5), (3, 5, 4), {'learning_rate': 0.9})
     """
+    _check_one_search(seeds=seeds, halving=halving, pbt=pbt)
     if seeds is not None or init_params is not None:  # several seeds per configuration: sweeps/seeds.py
         return seeds_fit(make_optimizer, grid, loss_fn, params, data, epochs=epochs, batch_size=batch_size, key=key,
                          sampling=sampling, product=product, devices=devices, samples=samples, sample_key=sample_key,
@@ -158,7 +176,21 @@ def sweep_fit(
     if validation_data is not None:
         num_examples(validation_data, "validation_data")
         shared = (*shared, validation_data)
+    halving = check_halving(halving, rungs, int(epochs))
     batch_size = None if sampling == "full" else int(batch_size)
     configs = sample_grid(grid, samples, sample_key, product)  # the rows as zipped columns
+    if halving is not None:
+        return run_halving(make_optimizer, configs, loss_fn, params, data, key, validation_data, epochs=int(epochs),
+                           batch_size=batch_size, sampling=sampling, devices=devices, eta=halving[0], rungs=halving[1])
+    if pbt is not None:  # population-based training: sweeps/pbt.py
+        return run_pbt(pbt, make_optimizer, configs, grid, loss_fn, params, data, key=key, epochs=int(epochs),
+                       batch_size=batch_size, sampling=sampling, devices=devices, validation_data=validation_data)
     options = {"loss_fn": loss_fn, "epochs": int(epochs), "batch_size": batch_size, "sampling": sampling}
     return run_sweep(minibatch_program, make_optimizer, configs, False, devices, shared, options)
+
+
+def _check_one_search(**searches: Any) -> None:
+    """At most one of the searches that decide between epochs (they cannot be combined yet)."""
+    given = [name for name, value in searches.items() if value is not None]
+    if len(given) > 1:
+        raise ValueError(f"{' and '.join(given)} cannot be combined yet: give one of them (each runs its own search)")
