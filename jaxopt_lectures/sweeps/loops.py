@@ -85,14 +85,14 @@ def minibatch_program(hps, ids, params, data, key, validation_data=None, *, make
     """``fit``'s epochs for every configuration, on the same batches (drawn outside the vmap)."""
     value0 = check_scalar_value("loss_fn", jnp.asarray(loss_fn(params, data)))  # traced after the grid's checks
 
-    def one(hp):
+    def one(hp, i):
         opt = _optimizer(make_optimizer, static, hp)
-        c = engine.minibatch_start(opt, params, value0)
+        c = engine.minibatch_start(opt, params, value0, _runtime_counters(opt.init(params), jnp.minimum(i, 0)))
         c, (values, vals, losses) = _epochs(opt, loss_fn, c, data, validation_data, key, 0, epochs, batch_size,
                                             sampling)  # fmt: skip
         return c.params, (values, vals), losses, c.reason != engine.DIVERGED, _counts(c)
 
-    p, values, losses, alive, counts = jax.vmap(lambda hp, _: one(hp))(hps, ids)
+    p, values, losses, alive, counts = jax.vmap(one)(hps, ids)
     return p, values, losses, alive, value0, counts
 
 
