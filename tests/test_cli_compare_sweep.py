@@ -350,3 +350,16 @@ def test_plot_without_matplotlib_exits_1_before_running(monkeypatch, capsys, tmp
         captured = capsys.readouterr()
         assert "pip install 'jaxopt-lectures[plot]'" in captured.err and captured.out == ""
     assert not path.exists()
+
+
+def test_sweep_sample_plot_draws_the_final_loss_against_the_sampled_parameter(tmp_path, capsys):
+    """--plot with one --sample: final loss at each draw (random configurations have no grid to draw);
+    two sampled parameters have no single x axis and exit 2 before anything runs."""
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "random.png"
+    base = ["sweep", "--optimizer", "momentum", "--problem", "quadratic_l0", "--steps", "10", "--samples", "6"]
+    assert cli.main([*base, "--sample", "lr=log_uniform:1e-3:0.5", "--param", "beta=0,0.5", "--plot", str(png)]) == 0
+    assert f"wrote {png}" in capsys.readouterr().out and png_size(png)[0] > 0
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([*base, "--sample", "lr=log_uniform:1e-3:0.5", "--sample", "beta=uniform:0:0.9", "--plot", str(png)])
+    assert exit_info.value.code == 2 and "one sampled parameter; got 2" in capsys.readouterr().err

@@ -11,7 +11,7 @@ from jaxopt_lectures.problems import worked_examples as wx
 
 EXAMPLES_DIR = pathlib.Path(__file__).resolve().parents[1] / "examples"
 # the scripts in examples/ that are not lecture figures (tests/test_examples.py runs them)
-NOT_FIGURES = {"quickstart", "flax_nnx", "equinox", "sweep_halving", "sweep_pbt", "sweep_seeds"}
+NOT_FIGURES = {"quickstart", "flax_nnx", "equinox", "sweep_halving", "sweep_pbt", "sweep_random_search", "sweep_seeds"}
 
 
 @pytest.fixture(scope="module")

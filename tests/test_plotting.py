@@ -1,5 +1,6 @@
 """jaxopt_lectures.plotting: figures come back, PNGs have figsize × dpi pixels, no pyplot state."""
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -245,3 +246,20 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import of it now raises ImportError
     with pytest.raises(ImportError, match=r"pip install 'jaxopt-lectures\[plot\]'"):
         plotting.plot_loss_curves({"a": np.ones(3)})
+
+
+def test_sweep_random_draws_are_one_scatter_coloured_by_the_other_hyperparameter():
+    """Random search gives every configuration its own β: one scatter (x = η, y = final loss,
+    colour = β) instead of one single-point line per β; the points are the sweep's numbers."""
+    q = get_problem("quadratic_l0")
+    grid = {"learning_rate": jl.log_uniform(0.01, 0.5), "beta": jl.uniform(0.0, 0.9)}
+    r = jl.sweep(jl.momentum, grid, q.fun, jnp.asarray(q.x0), steps=10, samples=7, sample_key=jax.random.key(0))
+    fig = plotting.plot_sweep(r, x="learning_rate")
+    ax = fig.axes[0]
+    assert not ax.lines or all(line.get_label() == "diverged" or line.get_marker() == "x" for line in ax.lines)
+    (points,) = ax.collections
+    ok = ~r.diverged
+    np.testing.assert_allclose(points.get_offsets()[:, 0], r.configs["learning_rate"][ok])
+    np.testing.assert_allclose(points.get_offsets()[:, 1], r.final_values[ok])
+    np.testing.assert_allclose(points.get_array(), r.configs["beta"][ok])
+    assert fig.axes[1].get_ylabel() == "beta"  # the colour bar

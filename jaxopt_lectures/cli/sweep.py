@@ -197,6 +197,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if key in grid:
             parser.error(f"{key} is given twice (--param and --sample name one parameter each)")
         grid[key] = dist
+    args.sampled = [k for k, v in grid.items() if not isinstance(v, list)]  # the --sample names, in order
     if not grid:
         parser.error("give at least one --param or --sample")
     if args.sample and args.samples is None:
@@ -205,11 +206,17 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error("--samples is given without --sample")
     if args.samples is not None and args.samples < 1:
         parser.error(f"--samples must be ≥ 1, got {args.samples}")
-    if args.sample and args.plot is not None and args.seeds is None:  # --seeds draws curves per configuration
-        parser.error("--plot draws a grid; it is not available with --sample (random configurations)")
+    searched = args.seeds is not None or args.pbt or args.halving is not None  # they draw their own figures
+    if args.sample and args.plot is not None and not searched:  # final loss against the one sampled parameter
+        if len(args.sampled) != 1:
+            parser.error(f"--plot with --sample draws the final loss against one sampled parameter; got "
+                         f"{len(args.sampled)}: {', '.join(args.sampled)}")  # fmt: skip
+        values = getattr(grid[args.sampled[0]], "values", (0.0,))  # choice(...) lists its values
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            parser.error(f"--plot needs numeric parameters; {args.sampled[0]} is not")
     if args.seed < 0:
         parser.error(f"--seed must be ≥ 0, got {args.seed}")
-    if args.plot is not None and not args.pbt and args.seeds is None:  # --pbt, --seeds draw curves
+    if args.plot is not None and not searched and not args.sample:
         if len(grid) not in (1, 2):
             parser.error(f"--plot takes 1 or 2 parameters (a curve or a heatmap); got {len(grid)}: {', '.join(grid)}")
         words = [k for k, vs in grid.items() if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vs)]
@@ -296,6 +303,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     title = f"{spec.name} on {problem.name}"
     keys = list(grid)
+    if args.sample:  # random search: the final loss at each draw of the sampled parameter
+        return save_plot(lambda: plotting.plot_sweep(result, x=args.sampled[0], title=title, path=args.plot), args.plot)
     if len(keys) == 1:
         return save_plot(lambda: plotting.plot_sweep(result, title=title, path=args.plot), args.plot)
     return save_plot(

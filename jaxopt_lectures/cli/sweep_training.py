@@ -128,6 +128,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     if pbt is not None:
         return save_plot(lambda: plotting.plot_pbt_schedules(result, title=title, path=args.plot), args.plot)
     keys = list(grid)
+    if args.sample and args.seeds is None:  # random search: the final loss at each draw of the sampled parameter
+        return save_plot(lambda: plotting.plot_sweep(result, x=args.sampled[0], title=title, path=args.plot), args.plot)
     if len(keys) == 1:
         return save_plot(lambda: plotting.plot_sweep(result, title=title, path=args.plot), args.plot)
     return save_plot(

@@ -32,6 +32,10 @@ def _check_name(argname: str, name: Any, result: SweepResult) -> np.ndarray:
     return column.astype(np.float64)
 
 
+def _numeric(result: SweepResult, name: str) -> bool:
+    return np.asarray(result.configs[name]).dtype.kind in "biuf"
+
+
 def _log_scale_ok(values: np.ndarray) -> bool:
     return bool(np.all(values > 0)) and values.max() / values.min() > 10
 
@@ -56,8 +60,10 @@ def plot_sweep(
     Args:
       result: a :class:`~jaxopt_lectures.SweepResult`.
       x: ``kind="final"``: the hyperparameter on the x axis (default: the only one). Any others
-        give one line per combination of their values.
-      kind: ``"final"`` (final loss vs ``x``; diverged configurations are marked with ✕ at the top
+        give one line per combination of their values — or, when every configuration has its own
+        (random search), one scatter coloured by the first of them.
+      kind: ``"final"`` (final loss vs ``x`` — the validation loss when ``sweep_fit`` had validation
+        data, what ``best()`` ranks; diverged configurations are marked with ✕ at the top
         of the axes) or ``"curves"`` (``values`` per step, one line per configuration).
       log: logarithmic loss axis (and x axis for ``"final"`` when ``x`` spans > 10× and is positive).
       title, path, figsize, dpi, ax: as in :func:`~jaxopt_lectures.plotting.plot_trajectories`.
@@ -91,7 +97,17 @@ def plot_sweep(
         groups: dict[tuple, list[int]] = {}
         for i in range(len(xs)):
             groups.setdefault(tuple(result.config(i)[n] for n in others), []).append(i)
-        final = np.asarray(result.final_values, dtype=np.float64)
+        final = np.asarray(result.ranking_values, dtype=np.float64)  # the validation loss when there is one
+        if len(groups) > 1 and all(len(idx) == 1 for idx in groups.values()) and _numeric(result, others[0]):
+            # random search: every configuration has its own other values; one scatter, coloured by the first
+            colour = np.asarray(result.configs[others[0]], dtype=np.float64)
+            ok = ~diverged
+            points = ax.scatter(xs[ok], positive_for_log(final[ok], log), c=colour[ok], s=24, cmap="viridis")
+            fig.colorbar(points, ax=ax, label=others[0])
+            if diverged.any():
+                ax.plot(xs[diverged], np.full(int(diverged.sum()), 0.97), "x", color="0.3", ms=8, mew=2,
+                        transform=ax.get_xaxis_transform(), clip_on=False)
+            groups = {}
         for key, idx in groups.items():
             idx = np.asarray(idx)[np.argsort(xs[idx], kind="stable")]
             y = np.where(diverged[idx], np.nan, positive_for_log(final[idx], log))
@@ -105,8 +121,9 @@ def plot_sweep(
             ax.set_xscale("log")
         if diverged.any():
             ax.plot([], [], "x", color="0.3", label="diverged")
-        ax.set(xlabel=x, ylabel="final loss")
-        ax.legend(loc="best", fontsize="small")
+        ax.set(xlabel=x, ylabel="final loss" if result.val_values is None else "final validation loss")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="best", fontsize="small")
     if log:
         ax.set_yscale("log")
     return finish(fig, ax, title, path, dpi)
