@@ -51,7 +51,6 @@ Examples:
 
 from __future__ import annotations
 
-import collections
 import math
 import numbers
 from typing import Any
@@ -64,16 +63,12 @@ from .. import engine
 from ..table import text_table
 from .configs import static_groups
 from .population import Population
-from .result import SweepResult, _cell
+from .result import SweepResult, _cell, result_fields
 
 __all__ = ["HalvingResult", "check_halving", "default_rungs", "keep_best", "run_halving"]
 
-# A SweepResult with three more fields: the namedtuple holds SweepResult's fields (same order, so it
-# reads as one) and then halving's; SweepResult, second in the bases, brings its methods.
-_HalvingFields = collections.namedtuple(
-    "_HalvingFields", [*SweepResult._fields, "stopped_epoch", "rungs", "eta"],
-    defaults=[*SweepResult._field_defaults.values(), None, (), None],
-)  # fmt: skip
+# A SweepResult with three more fields (SweepResult, second in the bases, brings its methods).
+_HalvingFields = result_fields("_HalvingFields", stopped_epoch=None, rungs=(), eta=None)
 
 
 class HalvingResult(_HalvingFields, SweepResult):

@@ -51,7 +51,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
-from typing import Any, NamedTuple
+from typing import Any
 
 import jax
 import numpy as np
@@ -61,7 +61,7 @@ from ..optimizers.base import check_integer
 from ..train import check_key
 from .distributions import Distribution, _key_words
 from .population import Population
-from .result import SweepResult
+from .result import SweepResult, result_fields
 
 __all__ = ["PBT", "PBTResult", "run_pbt"]
 
@@ -133,7 +133,12 @@ def _real(name: str, value: Any) -> float:
     return float(value)
 
 
-class PBTResult(NamedTuple):
+# A SweepResult with the schedules and the lineage (SweepResult, second in the bases, brings its methods).
+_PBTFields = result_fields("_PBTFields", schedules=None, lineage=None, interval_values=None, slot_schedules=None,
+                           interval=1)
+
+
+class PBTResult(_PBTFields, SweepResult):
     """Outcome of ``sweep_fit(..., pbt=…)``: :class:`~jaxopt_lectures.SweepResult`'s fields and
     methods (``best``, ``table``, ``steps_to``, …) plus the schedules and the lineage.
 
@@ -158,33 +163,7 @@ class PBTResult(NamedTuple):
       interval: epochs per interval (the last may be shorter).
     """
 
-    configs: dict[str, np.ndarray]
-    values: np.ndarray
-    final_values: np.ndarray
-    diverged: np.ndarray
-    initial_value: float
-    params: Any
-    step_losses: np.ndarray | None = None
-    num_programs: int = 1
-    num_devices: int = 1
-    reason: np.ndarray | None = None
-    num_fun_evals: np.ndarray | None = None
-    num_grad_evals: np.ndarray | None = None
-    num_hvp_evals: np.ndarray | None = None
-    val_values: np.ndarray | None = None
-    schedules: dict[str, np.ndarray] | None = None
-    lineage: np.ndarray | None = None
-    interval_values: np.ndarray | None = None
-    slot_schedules: dict[str, np.ndarray] | None = None
-    interval: int = 1
-
-    reason_names = SweepResult.reason_names
-    config = SweepResult.config
-    ranking_values = SweepResult.ranking_values
-    best = SweepResult.best
-    steps_to = SweepResult.steps_to
-    table = SweepResult.table
-    __str__ = SweepResult.__str__
+    __slots__ = ()
 
     def ancestors(self, member: int) -> np.ndarray:
         """[intervals] the member slot whose model became ``member``'s, interval by interval

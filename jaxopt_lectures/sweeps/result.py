@@ -6,6 +6,7 @@ rows that diverged). :mod:`jaxopt_lectures.sweeps` says what a row of each sweep
 
 from __future__ import annotations
 
+import collections
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -13,7 +14,7 @@ import numpy as np
 from .. import engine
 from ..table import text_table
 
-__all__ = ["SweepBest", "SweepResult", "python_scalar"]
+__all__ = ["SweepBest", "SweepResult", "python_scalar", "result_fields"]
 
 
 class SweepBest(NamedTuple):
@@ -114,6 +115,14 @@ class SweepResult(NamedTuple):
 
     def __str__(self) -> str:
         return self.table()
+
+
+def result_fields(name: str, **extra: Any) -> type:
+    """A namedtuple of :class:`SweepResult`'s fields followed by ``extra`` (field name → default):
+    the base of a search's result, ``class R(result_fields("_RFields", …), SweepResult)``, which then
+    is a :class:`SweepResult` (``isinstance``, its methods) with more fields."""
+    defaults = [*SweepResult._field_defaults.values(), *extra.values()]
+    return collections.namedtuple(name, [*SweepResult._fields, *extra], defaults=defaults)
 
 
 def python_scalar(value: Any) -> Any:
