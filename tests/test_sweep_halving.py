@@ -12,6 +12,7 @@ import math
 import jax
 import jax.numpy as jnp
 import numpy as np
+import optax
 import pytest
 
 import jaxopt_lectures as jl
@@ -117,33 +118,46 @@ def test_default_rungs():
 
 
 @pytest.mark.slow
-def test_l3_mlp_halving_finds_the_grids_best_at_a_quarter_of_the_steps():
-    """Issue 16 item 3: L3's sin-regression MLP, 256 Adam rates (log-spaced on [1e-4, 1]) × β1 ∈ {0.5, 0.9},
-    81 epochs of batches of 16, η = 3 (rungs 9, 27, 81), validation on the test split.
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_l3_mlp_halving_finds_the_grids_best_at_a_quarter_of_the_steps(seed):
+    """Issue 16 item 3: L3's sin-regression MLP, 256 Adam rates (peak rates log-spaced on [1e-4, 1], cosine
+    decay to 0) × β1 ∈ {0.5, 0.9}, 270 epochs of batches of 50, η = 3 (default rungs 30, 90, 270),
+    validation on 1000 test points; data, initial weights and minibatches from ``split(key(seed), 3)`` as in
+    examples/l3_sin_regression.py.
 
-    Seed 1 (data, initial weights and minibatches from ``split(key(1), 3)`` as in
-    examples/l3_sin_regression.py). Measured on seeds 0–7: halving keeps the grid's best configuration on
-    seeds 1–7 (ratio 1.0000) and a 5.5% worse one on seed 0; the configuration-steps are always 7/27 ≈ 0.26
-    of the grid's (none of the 512 curves is non-finite at a rung)."""
+    Why these settings: the criterion is a 5% gap between two *validation losses*, so the validation loss
+    must be measured better than 5%. With the notebook's 100 test points its sampling noise between two
+    configurations is about 5%, and with a constant learning rate each curve's last-epoch loss jumps by
+    1–13% from epoch to epoch, so the grid's "best" is a lucky draw of 512 that no early ranking can
+    predict: simulated halving on the grid's own curves then lands 2–63% worse (notes of the prototype,
+    10 seeds per setting). A decaying rate and 1000 test points make the final losses what the
+    configurations are worth: simulated on 30 seeds, halving keeps the grid's best on 27 and lands at most
+    4.6% worse (seed 25); seeds 0–2 here."""
     from jaxopt_lectures.init import mlp_init
     from jaxopt_lectures.problems import sin_regression as sr
 
-    data_key, init_key, key = jax.random.split(jax.random.key(1), 3)
-    train, test = sr.sin_regression_data(data_key)
+    epochs, batch = 270, 50
+    data_key, init_key, key = jax.random.split(jax.random.key(seed), 3)
+    train, test = sr.sin_regression_data(data_key, n_train=100, n_test=1000)
     params = mlp_init(init_key, sr.LAYER_SIZES, "xavier_uniform")
-    grid = {"learning_rate": np.logspace(-4, 0, 256), "b1": [0.5, 0.9]}
-    kw = {"epochs": 81, "batch_size": 16, "key": key, "validation_data": test}
-    full = jl.sweep_fit(jl.adam, grid, sr.mse_loss, params, train, **kw)
-    r = jl.sweep_fit(jl.adam, grid, sr.mse_loss, params, train, halving=3, **kw)
+    steps_per_epoch = 100 // batch
 
-    assert r.rungs == (9, 27, 81) and r.rung_sizes == [512, 171, 57]
-    steps_per_epoch = 100 // 16
-    assert full.step_losses.size == 512 * 81 * steps_per_epoch == r.grid_config_steps
-    assert r.config_steps == (512 * 9 + 171 * 18 + 57 * 54) * steps_per_epoch  # 64 584
+    def adam_cosine(learning_rate, b1):  # the peak rate decays to 0 over the run
+        return jl.adam(optax.cosine_decay_schedule(learning_rate, epochs * steps_per_epoch), b1=b1)
+
+    grid = {"learning_rate": np.logspace(-4, 0, 256), "b1": [0.5, 0.9]}
+    kw = {"epochs": epochs, "batch_size": batch, "key": key, "validation_data": test}
+    full = jl.sweep_fit(adam_cosine, grid, sr.mse_loss, params, train, **kw)
+    r = jl.sweep_fit(adam_cosine, grid, sr.mse_loss, params, train, halving=3, **kw)
+
+    assert full.best().final_value < 2 * sr.NOISE_FLOOR  # the grid learns (a degenerate seed would not)
+    assert r.rungs == (30, 90, 270) and r.rung_sizes == [512, 171, 57]
+    assert full.step_losses.size == 512 * epochs * steps_per_epoch == r.grid_config_steps
+    assert r.config_steps == (512 * 30 + 171 * 60 + 57 * 180) * steps_per_epoch  # 71 760 = 0.2595 of the grid's
     assert r.config_steps <= full.step_losses.size / 3
     assert r.best().final_value <= 1.05 * full.best().final_value
     # the survivors are the best ⌈m/3⌉ by their validation loss at each rung, and their curves the grid's: to
-    # rounding up to the first rung (measured ≤ 4e-6 relative; the two programs batch the rows differently),
-    # which the high learning rates amplify over later epochs
+    # rounding in the first epochs (the two programs batch the rows' matrix products differently), which the
+    # high learning rates amplify over later epochs
     np.testing.assert_array_equal(r.stopped_epoch, replay(r.val_values, r.rungs, 3))
     np.testing.assert_allclose(r.val_values[:, :9], full.val_values[:, :9], rtol=1e-4)
