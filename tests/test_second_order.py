@@ -17,6 +17,7 @@ import cases
 import jaxopt_lectures as jl
 from jaxopt_lectures import registry
 from jaxopt_lectures.problems import get_problem
+from invariant_problems import one_per_entry
 from second_order_problems import CASES, CURVATURE, X0, build, extras, fun, residuals, steps
 
 
@@ -35,7 +36,7 @@ def test_cases_cover_the_curvature_families():
     }  # fmt: skip
 
 
-@pytest.mark.parametrize(("name", "vname"), CASES)
+@pytest.mark.parametrize(("name", "vname"), one_per_entry(CASES))  # every variant in the slow pass
 def test_eager_equals_jit(name, vname):
     # XLA fuses the jitted program differently from op-by-op execution, so the two round
     # differently; CG solves and line searches amplify that (κ ≈ 1e3 here) to ~1e-10
@@ -65,7 +66,7 @@ def test_float32_parameters_stay_float32(name, vname):
     assert all(leaf.dtype == jnp.float32 for leaf in floats), [leaf.dtype for leaf in floats]
 
 
-@pytest.mark.parametrize(("name", "vname"), CASES)
+@pytest.mark.parametrize(("name", "vname"), one_per_entry(CASES))  # every variant in the slow pass
 def test_vmap_over_starting_points_equals_loop(name, vname):
     spec = registry.get(name)
     solve = jl.least_squares if "residual_fn" in spec.needs(**spec.variants[vname].kwargs) else jl.minimize
@@ -79,7 +80,7 @@ def test_vmap_over_starting_points_equals_loop(name, vname):
         assert int(batch.num_steps[i]) == int(one.num_steps)
 
 
-@pytest.mark.parametrize(("name", "vname"), CASES)
+@pytest.mark.parametrize(("name", "vname"), one_per_entry(CASES))  # every variant in the slow pass
 def test_composes_in_optax_chain(name, vname):
     """After an inactive clip (threshold far above ‖g‖) the chain takes the same steps; extras
     reach the method through optax.chain, and unknown extra arguments are ignored."""
