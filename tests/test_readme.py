@@ -17,7 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 TOUR_COMMAND = 'pip install -e ".[all]" && jaxopt-lectures tour'
-TEST_COMMAND = 'pip install -e ".[all]" torch==2.13.0 && python -m pytest -q -m "not slow"'
+TEST_COMMAND = 'pip install -e ".[all]" torch==2.13.0 && python -m pytest -q -m "not slow" -n 2 --dist loadfile'
 
 
 def _blocks(language):
