@@ -18,7 +18,7 @@ from .. import registry
 from . import sweep_halving, sweep_pbt, sweep_seeds, sweep_training
 from .common import (
     add_run_options, check_common, check_residuals, clear_progress, float_dtype, names_option, one_problem,
-    progress_printer, save_plot,
+    print_table, progress_printer, save_plot,
 )  # fmt: skip
 
 __all__ = ["ALIASES", "PARAM_FORMS", "SAMPLE_FORMS", "add_parser", "parse_param", "parse_sample", "parse_value", "run"]
@@ -270,13 +270,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     seconds = time.perf_counter() - start
     clear_progress(progress)
 
-    table = result.table(sort=True).splitlines()
+    print_table(result.table(sort=True), args.top)
     n = len(result.final_values)
-    shown = table if args.top is None else table[: 2 + args.top]
-    print("\n".join(shown))
-    if len(shown) < len(table):
-        print(f"… {len(table) - len(shown)} more (leave out --top to see them)")
-    print()
     num_diverged = int(np.sum(result.diverged))
     if num_diverged < n:
         best = result.best()

@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from . import sweep_halving, sweep_pbt
-from .common import clear_progress, float_dtype, progress_printer, save_plot
+from .common import clear_progress, float_dtype, print_table, progress_printer, save_plot
 
 __all__ = ["add_arguments", "check", "run", "setting"]
 
@@ -94,12 +94,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     seconds = time.perf_counter() - start
     clear_progress(progress)
 
-    table = result.table(sort=True).splitlines()
-    shown = table if args.top is None else table[: 2 + args.top]
-    print("\n".join(shown))
-    if len(shown) < len(table):
-        print(f"… {len(table) - len(shown)} more (leave out --top to see them)")
-    print()
+    print_table(result.table(sort=True), args.top)
     n, num_diverged = len(result.final_values), int(np.sum(result.diverged))
     if num_diverged < n:
         best = result.best()
