@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from .. import registry
 from ..problems import PROBLEMS, Problem
@@ -131,6 +133,31 @@ def progress_printer(enabled: bool) -> Callable[[str], None] | None:
 def clear_progress(enabled: bool) -> None:
     if enabled:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def run_sweep_call(parser: argparse.ArgumentParser, args: argparse.Namespace, status: str,
+                   call: Callable[[], Any]) -> tuple[Any, float]:  # fmt: skip
+    """``call()`` (a sweep) with ``status`` on stderr while it runs (``--progress``, default when
+    stderr is a terminal): its result and its wall time in seconds. A ``TypeError`` or ``ValueError``
+    it raises (a bad grid, a value out of range) exits 2 with the message."""
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    show = progress_printer(progress)
+    if show is not None:
+        show(status)
+    start = time.perf_counter()
+    try:
+        result = call()
+    except (TypeError, ValueError) as err:
+        clear_progress(progress)
+        parser.error(str(err))
+    seconds = time.perf_counter() - start
+    clear_progress(progress)
+    return result, seconds
+
+
+def config_text(config: dict[str, Any]) -> str:
+    """A configuration as ``name=value, …`` (floats to 6 significant digits)."""
+    return ", ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}" for k, v in config.items())
 
 
 def print_table(table: str, top: int | None) -> None:

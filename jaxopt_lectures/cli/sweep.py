@@ -10,15 +10,13 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
-import sys
-import time
 from typing import Any
 
 from .. import registry
 from . import sweep_halving, sweep_pbt, sweep_seeds, sweep_training
 from .common import (
-    add_run_options, check_common, check_residuals, clear_progress, float_dtype, names_option, one_problem,
-    print_table, progress_printer, save_plot,
+    add_run_options, check_common, check_residuals, config_text, float_dtype, names_option, one_problem,
+    print_table, run_sweep_call, save_plot,
 )  # fmt: skip
 
 __all__ = ["ALIASES", "PARAM_FORMS", "SAMPLE_FORMS", "add_parser", "parse_param", "parse_sample", "parse_value", "run"]
@@ -145,10 +143,6 @@ def _grid_configs(grid: dict[str, list[Any]], product: bool) -> list[dict[str, A
     return [dict(zip(grid, values, strict=True)) for values in columns]
 
 
-def _config_text(config: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}" for k, v in config.items())
-
-
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import jax.numpy as jnp
     import numpy as np
@@ -249,40 +243,24 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         check_residuals(parser, problem, spec.name)
 
     x0 = jnp.asarray(problem.x0, float_dtype())
-    progress = sys.stderr.isatty() if args.progress is None else args.progress
-    show = progress_printer(progress)
-    if show is not None:
-        show(f"{problem.name}: {spec.name}, {len(configs)} configurations × {args.steps} steps (one compiled program)…")
-    start = time.perf_counter()
-    try:
-        result = sweep(
-            spec.make,
-            grid,
-            problem.fun,
-            x0,
-            steps=args.steps,
-            product=product,
-            residual_fn=problem.residual_fn if residuals else None,
-        )
-    except (TypeError, ValueError) as err:
-        clear_progress(progress)
-        parser.error(str(err))
-    seconds = time.perf_counter() - start
-    clear_progress(progress)
+    status = f"{problem.name}: {spec.name}, {len(configs)} configurations × {args.steps} steps (one compiled program)…"
+    residual_fn = problem.residual_fn if residuals else None
+    result, seconds = run_sweep_call(parser, args, status, lambda: sweep(
+        spec.make, grid, problem.fun, x0, steps=args.steps, product=product, residual_fn=residual_fn))
 
     print_table(result.table(sort=True), args.top)
     n = len(result.final_values)
     num_diverged = int(np.sum(result.diverged))
     if num_diverged < n:
         best = result.best()
-        print(f"best: {_config_text(best.config)} (lowest final loss {best.final_value:.8g}; f* = {problem.f_star:g})")
+        print(f"best: {config_text(best.config)} (lowest final loss {best.final_value:.8g}; f* = {problem.f_star:g})")
     else:
         print("best: none (every configuration diverged)")
     steps_to = result.steps_to(problem.f_star + args.tol)
     reached = ~np.asarray(result.diverged) & np.isfinite(steps_to)
     if reached.any():
         i = int(np.flatnonzero(reached)[np.argmin(steps_to[reached])])
-        print(f"fastest to f − f* ≤ {args.tol:g}: {_config_text(result.config(i))} ({int(steps_to[i])} steps)")
+        print(f"fastest to f − f* ≤ {args.tol:g}: {config_text(result.config(i))} ({int(steps_to[i])} steps)")
     else:
         print(f"fastest to f − f* ≤ {args.tol:g}: none within {args.steps} steps")
     print(f"diverged: {num_diverged} of {n} configurations")

@@ -12,12 +12,10 @@ Function problems start from their fixed x0 (a deterministic run), so ``--seeds`
 from __future__ import annotations
 
 import argparse
-import sys
-import time
 from typing import Any
 
-from .common import clear_progress, print_table, progress_printer, save_plot
-from .sweep_training import _config_text, setting
+from .common import config_text, print_table, run_sweep_call, save_plot
+from .sweep_training import setting
 
 __all__ = ["add_arguments", "check", "run"]
 
@@ -50,29 +48,19 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     from ..sweeps import sweep_fit
 
     problem, epochs, batch_size, dtype, data, validation = setting(args)
-    progress = sys.stderr.isatty() if args.progress is None else args.progress
-    show = progress_printer(progress)
-    if show is not None:
-        show(f"{problem.name}: {spec.name}, {num_configs} configurations × {args.seeds} seeds × {epochs} epochs "
-             "(one compiled program)…")  # fmt: skip
-    start = time.perf_counter()
-    try:
-        result = sweep_fit(spec.make, grid, problem.loss_fn, None, data, epochs=epochs, batch_size=batch_size,
-                           key=jax.random.key(args.seed), sampling=problem.sampling, product=product,
-                           validation_data=validation, seeds=args.seeds,
-                           init_params=lambda key: problem.init_params(key, dtype))  # fmt: skip
-    except (TypeError, ValueError) as err:
-        clear_progress(progress)
-        parser.error(str(err))
-    seconds = time.perf_counter() - start
-    clear_progress(progress)
+    status = (f"{problem.name}: {spec.name}, {num_configs} configurations × {args.seeds} seeds × {epochs} epochs "
+              "(one compiled program)…")
+    result, seconds = run_sweep_call(parser, args, status, lambda: sweep_fit(
+        spec.make, grid, problem.loss_fn, None, data, epochs=epochs, batch_size=batch_size,
+        key=jax.random.key(args.seed), sampling=problem.sampling, product=product, validation_data=validation,
+        seeds=args.seeds, init_params=lambda key: problem.init_params(key, dtype)))
 
     print_table(result.table(sort=True), args.top)
     n, num_diverged = len(result.final_values), int(np.sum(result.config_diverged))
     if num_diverged < n:
         best = result.best()
         floor = "" if problem.loss_floor is None else f"; noise floor {problem.loss_floor:.4g}"
-        print(f"best: {_config_text(best.config)} (lowest mean final validation loss over {args.seeds} seeds "
+        print(f"best: {config_text(best.config)} (lowest mean final validation loss over {args.seeds} seeds "
               f"{best.final_value:.6g}{floor})")  # fmt: skip
     else:
         print("best: none (every configuration has a diverged seed)")

@@ -10,12 +10,10 @@ the initial parameters from ``key(1)`` (the L3 figure's keys), the minibatches f
 from __future__ import annotations
 
 import argparse
-import sys
-import time
 from typing import Any
 
 from . import sweep_halving, sweep_pbt
-from .common import clear_progress, float_dtype, print_table, progress_printer, save_plot
+from .common import config_text, float_dtype, print_table, run_sweep_call, save_plot
 
 __all__ = ["add_arguments", "check", "run", "setting"]
 
@@ -50,10 +48,6 @@ def _names() -> str:
     return ", ".join(TRAINING_PROBLEMS)
 
 
-def _config_text(config: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}" for k, v in config.items())
-
-
 def setting(args: argparse.Namespace) -> tuple[Any, int, int, Any, Any, Any]:
     """``(problem, epochs, batch_size, dtype, data, validation)`` of a training problem's sweep: the
     options, else the problem's defaults; the data from ``jax.random.key(0)``."""
@@ -79,20 +73,11 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
     pbt = sweep_pbt.settings(args, parser)  # None without --pbt; checked before any data are drawn
     problem, epochs, batch_size, dtype, data, validation = setting(args)
     params = problem.init_params(jax.random.key(1), dtype)
-    progress = sys.stderr.isatty() if args.progress is None else args.progress
-    show = progress_printer(progress)
-    if show is not None:
-        show(f"{problem.name}: {spec.name}, {num_configs} configurations × {epochs} epochs (one compiled program)…")
-    start = time.perf_counter()
-    try:
-        result = sweep_fit(spec.make, grid, problem.loss_fn, params, data, epochs=epochs, batch_size=batch_size,
-                           key=jax.random.key(args.seed), sampling=problem.sampling, product=product,
-                           validation_data=validation, pbt=pbt, **sweep_halving.options(args))  # fmt: skip
-    except (TypeError, ValueError) as err:
-        clear_progress(progress)
-        parser.error(str(err))
-    seconds = time.perf_counter() - start
-    clear_progress(progress)
+    status = f"{problem.name}: {spec.name}, {num_configs} configurations × {epochs} epochs (one compiled program)…"
+    result, seconds = run_sweep_call(parser, args, status, lambda: sweep_fit(
+        spec.make, grid, problem.loss_fn, params, data, epochs=epochs, batch_size=batch_size,
+        key=jax.random.key(args.seed), sampling=problem.sampling, product=product, validation_data=validation,
+        pbt=pbt, **sweep_halving.options(args)))
 
     print_table(result.table(sort=True), args.top)
     n, num_diverged = len(result.final_values), int(np.sum(result.diverged))
@@ -100,7 +85,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, spec: Any, gr
         best = result.best()
         floor = "" if problem.loss_floor is None else f"; noise floor {problem.loss_floor:.4g}"
         which = "final loss" if validation is None else "final validation loss"
-        print(f"best: {_config_text(best.config)} (lowest {which} {best.final_value:.6g}{floor})")
+        print(f"best: {config_text(best.config)} (lowest {which} {best.final_value:.6g}{floor})")
         if pbt is not None:
             print(sweep_pbt.summary(result))
     else:
