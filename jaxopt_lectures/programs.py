@@ -197,10 +197,38 @@ def clear() -> None:
     _PROGRAMS.clear()
 
 
+class _IdentityRef:
+    """A weak reference to a function that has no hash (a bound method of an unhashable object, such
+    as a registry entry's ``make``), hashed and compared by the identity of what it refers to; a dead
+    one equals nothing (its id may be reused before the sweep drops its programs)."""
+
+    __slots__ = ("_ref", "_identity")
+
+    def __init__(self, ref: Any, identity: tuple) -> None:
+        self._ref, self._identity = ref, identity
+
+    def __call__(self) -> Any:
+        return self._ref()
+
+    def __hash__(self) -> int:
+        return hash(self._identity)
+
+    def __eq__(self, other: Any) -> bool:
+        return (isinstance(other, _IdentityRef) and self._identity == other._identity
+                and self._ref() is not None and other._ref() is not None)  # fmt: skip
+
+
 def _weak(function: Any) -> Any:
     if inspect.ismethod(function):  # a bound method is a new object at each access: refer to its parts
-        return weakref.WeakMethod(function, _drop_dead)
-    return weakref.ref(function, _drop_dead)
+        ref = weakref.WeakMethod(function, _drop_dead)
+        identity = (id(function.__self__), id(function.__func__))
+    else:
+        ref, identity = weakref.ref(function, _drop_dead), (id(function),)
+    try:
+        hash(ref)
+    except TypeError:  # the function itself has no hash: key it by identity
+        return _IdentityRef(ref, identity)
+    return ref
 
 
 def compiled(kind: str, functions: tuple, static: Any, make: Callable[..., Callable]) -> Callable:
@@ -208,7 +236,8 @@ def compiled(kind: str, functions: tuple, static: Any, make: Callable[..., Calla
 
     ``getters`` are zero-argument callables returning each of ``functions`` (weak references when
     cached), which the program must call at trace time rather than capture the functions.
-    Unhashable ``static`` or functions that cannot be referenced weakly compile uncached.
+    Functions without a hash are keyed by identity; unhashable ``static`` or functions that cannot be
+    referenced weakly compile uncached.
     """
     try:
         refs = tuple(_weak(f) for f in functions)

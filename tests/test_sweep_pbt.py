@@ -134,7 +134,7 @@ def test_a_factory_the_program_cache_cannot_hold_compiles_once_per_population():
     before = len(TRACES)
     pop.configs["learning_rate"][:] = [0.3, 0.05]  # what explore does between intervals
     pop.run([0, 1], 1, 1)
-    assert len(TRACES) == before  # uncached by programs.py, yet held by the population: no new trace
+    assert len(TRACES) == before  # programs.py keys it by identity: no new trace
 
 
 def quadratic(w, b):

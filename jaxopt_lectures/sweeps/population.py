@@ -71,20 +71,6 @@ class Population:
         self.carries: list[Any] = [None] * self.n  # per row: an engine.MinibatchLoop of NumPy arrays
         self.initial_values = np.full(self.n, np.nan)
         self.dtype = None
-        self._programs: dict[tuple, Any] = {}
-
-    def _compiled(self, program, static: tuple, options: dict[str, Any]) -> Any:
-        """:func:`.loops.compiled`, kept for this population's life: a factory the program cache cannot
-        hold (a bound method of an unhashable object, e.g. a registry entry's ``make``) would otherwise
-        compile again at every segment."""
-        key = (program.__name__, static, tuple(sorted((k, v) for k, v in options.items() if not callable(v))))
-        try:
-            return self._programs[key]
-        except TypeError:  # an unhashable static value: the program cache's own rule applies
-            return compiled(program, self.make_optimizer, static, options)
-        except KeyError:
-            run = self._programs[key] = compiled(program, self.make_optimizer, static, options)
-            return run
 
     def rows(self) -> list[dict[str, Any]]:
         """Every row's configuration as keyword arguments of ``make_optimizer``."""
@@ -118,7 +104,7 @@ class Population:
             p = sharding.put(jax.tree.map(lambda a: np.asarray(a)[padded], params), self._along) if per_row else \
                 sharding.put(params, self._replicated)
             options = {"loss_fn": self.loss_fn, "per_row_params": bool(per_row)}
-            run = self._compiled(start_program, static, options)
+            run = compiled(start_program, self.make_optimizer, static, options)
             carry = sharding.fetch(run(self._hps(padded), sharding.put(padded.astype(np.int32), self._along), p,
                                        self._data))  # fmt: skip
             self._store(group, carry)
@@ -143,7 +129,7 @@ class Population:
             padded = self._pad(group)
             options = {"loss_fn": self.loss_fn, "epochs": int(epochs), "batch_size": self.batch_size,
                        "sampling": self.sampling, "per_row_key": self.per_row_key}  # fmt: skip
-            run = self._compiled(segment_program, static, options)
+            run = compiled(segment_program, self.make_optimizer, static, options)
             carry = sharding.put(self._stack(padded), self._along)
             ids = sharding.put(padded.astype(np.int32), self._along)
             outs.append((group, run(self._hps(padded), ids, carry, self._data, self._validation,
