@@ -66,16 +66,21 @@ def full_batch_program(hps, ids, x0, *, make_optimizer, static, fun, residual_fn
     return x, (values, None), None, alive, values0 if seeded else value0, counts
 
 
-def _epochs(opt, loss_fn, c, data, validation_data, key, first, epochs, batch_size, sampling):
-    """Epochs ``first, …, first + epochs − 1`` of ``fit`` for one row from its carry ``c``: the
-    loss on all data, on ``validation_data`` (None without it) and the minibatch losses per
-    epoch, NaN once the row stopped."""
+def _epoch(opt, loss_fn, c, data, validation_data, key, e, batch_size, sampling, idx=None):
+    """Epoch ``e`` of ``fit`` for one row from its carry ``c`` (its minibatches from ``fold_in(key, e)``,
+    or the indices ``idx`` drawn by the caller): the carry and ``(loss on all data, loss on
+    validation_data or None, minibatch losses)``, NaN once the row stopped."""
+    c, losses = epoch_steps(opt, loss_fn, c, data, key, e, batch_size, sampling, idx=idx)
+    stopped = c.reason == engine.DIVERGED
+    val = None if validation_data is None else jnp.where(stopped, jnp.nan, loss_fn(c.params, validation_data))
+    return c, (jnp.where(stopped, jnp.nan, c.value), val, losses)
 
-    def epoch(c, e):  # fit's epoch; the batches come from fold_in(key, e)
-        c, losses = epoch_steps(opt, loss_fn, c, data, key, e, batch_size, sampling)
-        stopped = c.reason == engine.DIVERGED
-        val = None if validation_data is None else jnp.where(stopped, jnp.nan, loss_fn(c.params, validation_data))
-        return c, (jnp.where(stopped, jnp.nan, c.value), val, losses)
+
+def _epochs(opt, loss_fn, c, data, validation_data, key, first, epochs, batch_size, sampling):
+    """Epochs ``first, …, first + epochs − 1`` of one row (:func:`_epoch`), stacked per epoch."""
+
+    def epoch(c, e):
+        return _epoch(opt, loss_fn, c, data, validation_data, key, e, batch_size, sampling)
 
     return jax.lax.scan(epoch, c, first + jnp.arange(epochs))
 
@@ -130,10 +135,7 @@ def seeds_program(hps, ids, params, data, keys, validation_data=None, *, make_op
 
     def row_epoch(hp, c, batches):  # one run's epoch on its seed's minibatches, NaN once it stopped
         opt = _optimizer(make_optimizer, static, hp)
-        c, losses = epoch_steps(opt, loss_fn, c, data, None, None, batch_size, sampling, idx=batches)
-        stopped = c.reason == engine.DIVERGED
-        val = None if validation_data is None else jnp.where(stopped, jnp.nan, loss_fn(c.params, validation_data))
-        return c, (jnp.where(stopped, jnp.nan, c.value), val, losses)
+        return _epoch(opt, loss_fn, c, data, validation_data, None, None, batch_size, sampling, idx=batches)
 
     def epoch(c, e):
         idx = jax.vmap(lambda key: batch_indices(jax.random.fold_in(key, e), n, batch_size or n, sampling))(keys)
