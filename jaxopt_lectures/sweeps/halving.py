@@ -63,11 +63,8 @@ import math
 import numbers
 from typing import Any
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 
-from .. import engine
 from ..table import text_table
 from .configs import static_groups
 from .population import Population
@@ -187,7 +184,7 @@ def run_halving(make_optimizer, configs, loss_fn, params, data, key, validation_
     """Successive halving over the zipped ``configs`` (the module docstring); arguments as ``sweep_fit``'s."""
     pop = Population(make_optimizer, configs, loss_fn, data, key=key, batch_size=batch_size, sampling=sampling,
                      validation_data=validation_data, devices=devices)  # fmt: skip
-    pop.start(jax.tree.map(jnp.asarray, params))  # Python floats too, as sweep_fit's program takes them
+    pop.start(params)
     n = pop.n
     values = val_values = step_losses = None
     stopped = np.zeros(n, np.int64)
@@ -212,16 +209,9 @@ def run_halving(make_optimizer, configs, loss_fn, params, data, key, validation_
 
 
 def _result(pop, values, val_values, step_losses, stopped, rungs, eta) -> HalvingResult:
-    carries = jax.tree.map(lambda *leaves: np.stack(leaves), *pop.carries)
     final = values[np.arange(pop.n), stopped - 1]
-    reason = np.asarray(engine.finish(carries.reason))
-    with np.errstate(invalid="ignore"):
-        diverged = (reason == engine.DIVERGED) | ~np.isfinite(final) | (final > pop.initial_values)
-    ev = carries.evaluations
-    counts = {"num_fun_evals": np.asarray(ev.fun), "num_grad_evals": np.asarray(ev.grad),
-              "num_hvp_evals": np.asarray(ev.hvp)}  # fmt: skip
     return HalvingResult(
-        pop.configs, values, final, diverged, float(pop.initial_values[0]), carries.params, step_losses,
-        num_programs=len(static_groups(pop.rows(), pop.traced)), num_devices=pop.mesh.devices.size, reason=reason,
-        val_values=val_values, stopped_epoch=stopped, rungs=tuple(rungs), eta=eta, **counts,
+        configs=pop.configs, values=values, final_values=final, step_losses=step_losses, val_values=val_values,
+        num_programs=len(static_groups(pop.rows(), pop.traced)), stopped_epoch=stopped, rungs=tuple(rungs), eta=eta,
+        **pop.outcome(final),
     )  # fmt: skip

@@ -53,10 +53,9 @@ import math
 import numbers
 from typing import Any
 
-import jax
 import numpy as np
 
-from .. import engine, programs
+from .. import programs
 from ..optimizers.base import check_integer
 from ..train import check_key
 from .distributions import Distribution, _key_words
@@ -266,18 +265,8 @@ def _result(pop, pbt, lineage, interval_values, hps, slot_values, slot_val, slot
         for k, col in hps.items():
             schedules[k][:, span] = col[slots, r][:, None]
         slots = lineage[slots, r]
-    carries = pop.carries
-    params = jax.tree.map(lambda *leaves: np.stack(leaves), *[c.params for c in carries])
-    reason = np.array([int(c.reason) for c in carries], np.int32)
-    reason = np.where(reason == engine.RUNNING, engine.MAX_STEPS, reason).astype(np.int32)  # engine.finish
-    counts = {f"num_{e}_evals": np.array([int(getattr(c.evaluations, e)) for c in carries])
-              for e in ("fun", "grad", "hvp")}  # fmt: skip
-    initial = float(pop.initial_values[0])
     final = values[:, -1]
-    with np.errstate(invalid="ignore"):
-        diverged = ~pop.alive() | ~np.isfinite(final) | (final > initial)
     configs = {k: col.copy() for k, col in pop.configs.items()}
-    return PBTResult(configs, values, final, diverged, initial, params, losses, num_programs, pop.mesh.devices.size,
-                     reason, val_values=val_values, schedules=schedules, lineage=lineage,
-                     interval_values=interval_values, slot_schedules=slot_schedules, interval=pbt.interval,
-                     **counts)  # fmt: skip
+    return PBTResult(configs=configs, values=values, final_values=final, step_losses=losses, num_programs=num_programs,
+                     val_values=val_values, schedules=schedules, lineage=lineage, interval_values=interval_values,
+                     slot_schedules=slot_schedules, interval=pbt.interval, **pop.outcome(final))  # fmt: skip

@@ -28,6 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import NamedSharding, PartitionSpec
 
+from .. import engine
 from . import sharding
 from .configs import check_factory, configurations, static_groups, validate
 from .driver import _float_dtype
@@ -162,9 +163,22 @@ class Population:
 
     def alive(self) -> np.ndarray:
         """[n] bool: the rows that have not diverged."""
-        from .. import engine
-
         return np.array([c is not None and int(c.reason) != engine.DIVERGED for c in self.carries])
+
+    def outcome(self, final: np.ndarray) -> dict[str, Any]:
+        """The :class:`~.result.SweepResult` fields the rows' carries give, for ``final`` ([n] each row's
+        last loss): ``params`` (stacked), ``reason`` (:func:`engine.finish`), ``diverged`` — the grid's
+        rule (:func:`.driver.run_sweep`): stopped on a non-finite number, or ``final`` not finite or above
+        the start — ``initial_value``, the evaluation counts and ``num_devices``."""
+        stack = lambda *leaves: np.stack(leaves)  # noqa: E731
+        params = jax.tree.map(stack, *[c.params for c in self.carries])
+        reason = np.asarray(engine.finish(np.array([c.reason for c in self.carries])))
+        ev = jax.tree.map(stack, *[c.evaluations for c in self.carries])
+        with np.errstate(invalid="ignore"):
+            diverged = (reason == engine.DIVERGED) | ~np.isfinite(final) | (final > self.initial_values)
+        return {"params": params, "reason": reason, "diverged": diverged, "initial_value": float(self.initial_values[0]),
+                "num_fun_evals": ev.fun, "num_grad_evals": ev.grad, "num_hvp_evals": ev.hvp,
+                "num_devices": self.mesh.devices.size}  # fmt: skip
 
     def steps(self) -> np.ndarray:
         """[n] the optimizer steps each row has taken."""
