@@ -8,6 +8,7 @@ arithmetic, one row per vmap lane), and ``sweep_fit``'s validation curve must be
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 
 import jaxopt_lectures as jl
 from jaxopt_lectures.sweeps.population import Population
@@ -42,12 +43,18 @@ def test_segments_equal_one_run_bitwise():
     assert pop.steps().tolist() == [20, 12, 20, 20]  # 4 minibatches of 8 per epoch
 
 
-def test_row_keys_equal_fit_bitwise():
+@pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
+def test_row_keys_equal_fit_bitwise(dtype):
     keys = jax.random.split(jax.random.key(1), 4)
-    values, val_values, _ = _population(row_keys=keys).run(np.arange(4), 0, 5)
+    p0, data, validation = jax.tree.map(lambda a: a.astype(dtype), (P0, DATA, VALIDATION))
+    pop = Population(jl.adam, GRID, loss, data, row_keys=keys, batch_size=8, sampling="shuffle",
+                     validation_data=validation)  # fmt: skip
+    pop.start(p0)
+    values, val_values, _ = pop.run(np.arange(4), 0, 5)
+    assert values.dtype == dtype
     for i, lr in enumerate(GRID["learning_rate"]):
-        _, h = jl.fit(loss, P0, DATA, jl.adam(float(lr)), epochs=5, batch_size=8, key=keys[i],
-                      validation_data=VALIDATION)  # fmt: skip
+        _, h = jl.fit(loss, p0, data, jl.adam(float(lr)), epochs=5, batch_size=8, key=keys[i],
+                      validation_data=validation)  # fmt: skip
         np.testing.assert_array_equal(values[i], h.train_loss)
         np.testing.assert_array_equal(val_values[i], h.val_loss)
 
